@@ -1,0 +1,101 @@
+#include "server/crm_server.h"
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/resource_quota.h>
+#include <grpcpp/security/server_credentials.h>
+#include <grpcpp/server_builder.h>
+
+#include "absl/time/clock.h"
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "server/auth/authenticator.h"
+#include "server/rpc/page_token.h"
+#include "server/rpc/rpc_runner.h"
+#include "server/services/account_service.h"
+#include "server/services/contact_service.h"
+#include "server/services/tenant_admin_service.h"
+#include "storage/account_repository.h"
+#include "storage/api_key_repository.h"
+#include "storage/connection_pool.h"
+#include "storage/contact_repository.h"
+#include "storage/secret_repository.h"
+#include "storage/tenant_repository.h"
+
+namespace crm::server {
+
+// Owned in dependency order: members are destroyed in reverse, services first.
+struct CrmServer::Parts {
+  Parts(const storage::MysqlEndpoint& database, const ServerOptions& options, std::string mac_key)
+      : pool(database, storage::PoolOptions::WithMaxConnections(options.db_pool_size)),
+        tenants(pool),
+        keys(pool),
+        accounts(pool),
+        contacts(pool),
+        authenticator(keys, tenants, options.auth_cache_ttl),
+        runner(authenticator),
+        page_tokens(std::move(mac_key)),
+        tenant_admin(runner, tenants, keys, authenticator, page_tokens),
+        account_service(runner, accounts, page_tokens),
+        contact_service(runner, contacts, page_tokens) {}
+
+  storage::ConnectionPool pool;
+  storage::TenantRepository tenants;
+  storage::ApiKeyRepository keys;
+  storage::AccountRepository accounts;
+  storage::ContactRepository contacts;
+  Authenticator authenticator;
+  RpcRunner runner;
+  PageTokenCodec page_tokens;
+  TenantAdminService tenant_admin;
+  AccountService account_service;
+  ContactService contact_service;
+};
+
+absl::StatusOr<std::unique_ptr<CrmServer>> CrmServer::Start(const storage::MysqlEndpoint& database,
+                                                            const ServerOptions& options) {
+  // The page-token key is shared by all replicas through the database.
+  storage::ConnectionPool bootstrap_pool(database, storage::PoolOptions::WithMaxConnections(1));
+  absl::StatusOr<std::string> mac_key = storage::GetOrCreatePlatformSecret(
+      bootstrap_pool, "page_token_hmac", 32, absl::Now() + absl::Seconds(30));
+  if (!mac_key.ok()) return mac_key.status();
+
+  std::unique_ptr<CrmServer> server(new CrmServer());
+  server->parts_ = std::make_unique<Parts>(database, options, *std::move(mac_key));
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(), &server->port_);
+  builder.SetMaxReceiveMessageSize(options.max_receive_message_bytes);
+  grpc::ResourceQuota quota("crm-server");
+  quota.SetMaxThreads(options.max_threads);
+  builder.SetResourceQuota(quota);
+  builder.RegisterService(&server->parts_->tenant_admin);
+  builder.RegisterService(&server->parts_->account_service);
+  builder.RegisterService(&server->parts_->contact_service);
+  server->server_ = builder.BuildAndStart();
+  if (server->server_ == nullptr || server->port_ == 0) {
+    return absl::UnavailableError(absl::StrCat("cannot listen on ", options.listen,
+                                               " (address in use or invalid?)"));
+  }
+  return server;
+}
+
+void CrmServer::Shutdown(absl::Duration grace) {
+  if (server_ == nullptr) return;
+  if (auto* health = server_->GetHealthCheckService()) health->SetServingStatus(false);
+  server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
+}
+
+void CrmServer::Wait() {
+  if (server_ != nullptr) server_->Wait();
+}
+
+CrmServer::~CrmServer() {
+  Shutdown(absl::ZeroDuration());
+  Wait();
+  server_.reset();
+}
+
+}  // namespace crm::server

@@ -1,0 +1,96 @@
+#include "server/filter_catalogs.h"
+
+#include "crm/v1/account.pb.h"
+#include "crm/v1/contact.pb.h"
+#include "crm/v1/tenant_admin.pb.h"
+#include "google/protobuf/descriptor.h"
+
+namespace crm::server {
+namespace {
+
+using filter::FieldSpec;
+using filter::FieldType;
+
+// Every value of a proto enum except the zero (_UNSPECIFIED) one.
+std::vector<std::pair<std::string, int64_t>> EnumValues(const google::protobuf::EnumDescriptor* e) {
+  std::vector<std::pair<std::string, int64_t>> values;
+  for (int i = 0; i < e->value_count(); ++i) {
+    if (e->value(i)->number() != 0) values.emplace_back(e->value(i)->name(), e->value(i)->number());
+  }
+  return values;
+}
+
+FieldSpec Field(const char* name, FieldType type, const char* column) {
+  return FieldSpec{name, type, column, {}};
+}
+
+FieldSpec Enum(const char* name, const char* column, const google::protobuf::EnumDescriptor* e) {
+  return FieldSpec{name, FieldType::kEnum, column, EnumValues(e)};
+}
+
+}  // namespace
+
+const filter::FieldCatalog& TenantFilterFields() {
+  static const filter::FieldCatalog* catalog = new filter::FieldCatalog({
+      Field("display_name", FieldType::kString, "display_name"),
+      Enum("state", "state", v1::Tenant::State_descriptor()),
+      Field("currency_code", FieldType::kString, "currency_code"),
+      Field("time_zone", FieldType::kString, "time_zone"),
+      Field("create_time", FieldType::kTimestamp, "create_time"),
+      Field("update_time", FieldType::kTimestamp, "update_time"),
+  });
+  return *catalog;
+}
+
+const filter::FieldCatalog& AccountFilterFields() {
+  static const filter::FieldCatalog* catalog = new filter::FieldCatalog({
+      Field("display_name", FieldType::kString, "display_name"),
+      Field("industry", FieldType::kString, "industry"),
+      Enum("size", "size", v1::Account::Size_descriptor()),
+      Field("region", FieldType::kString, "region"),
+      Field("owner", FieldType::kString, "owner"),
+      Field("annual_revenue", FieldType::kMoneyMicros, "annual_revenue_micros"),
+      Enum("credit_rating", "credit_rating", v1::Account::CreditRating_descriptor()),
+      Field("payment_terms_days", FieldType::kInt64, "payment_terms_days"),
+      Field("key_account", FieldType::kBool, "key_account"),
+      Enum("tier", "tier", v1::Account::Tier_descriptor()),
+      Field("external_id", FieldType::kString, "external_id"),
+      Field("tags", FieldType::kStringList, "tags"),
+      Field("attributes", FieldType::kStringMap, "attributes"),
+      Field("create_time", FieldType::kTimestamp, "create_time"),
+      Field("update_time", FieldType::kTimestamp, "update_time"),
+  });
+  return *catalog;
+}
+
+const filter::FieldCatalog& ContactFilterFields() {
+  static const filter::FieldCatalog* catalog = new filter::FieldCatalog({
+      Field("given_name", FieldType::kString, "given_name"),
+      Field("family_name", FieldType::kString, "family_name"),
+      Field("display_name", FieldType::kString, "display_name"),
+      Field("emails", FieldType::kStringList, "emails"),
+      Field("phones", FieldType::kStringList, "phones"),
+      Field("birthday", FieldType::kDate, "birthday"),
+      Enum("gender", "gender", v1::Contact::Gender_descriptor()),
+      Field("region", FieldType::kString, "region"),
+      Field("city", FieldType::kString, "city"),
+      // The API speaks resource names; the column holds the bare id.
+      Field("account", FieldType::kString, "CONCAT('accounts/', account_id)"),
+      Field("owner", FieldType::kString, "owner"),
+      Field("store_id", FieldType::kString, "store_id"),
+      Field("source", FieldType::kString, "source"),
+      Field("tags", FieldType::kStringList, "tags"),
+      Field("attributes", FieldType::kStringMap, "attributes"),
+      Enum("consent_email", "consent_email", v1::ConsentState_descriptor()),
+      Enum("consent_sms", "consent_sms", v1::ConsentState_descriptor()),
+      Enum("consent_phone", "consent_phone", v1::ConsentState_descriptor()),
+      Enum("consent_direct_mail", "consent_direct_mail", v1::ConsentState_descriptor()),
+      Enum("lifecycle_stage", "lifecycle_stage", v1::LifecycleStage_descriptor()),
+      Field("external_id", FieldType::kString, "external_id"),
+      Field("create_time", FieldType::kTimestamp, "create_time"),
+      Field("update_time", FieldType::kTimestamp, "update_time"),
+  });
+  return *catalog;
+}
+
+}  // namespace crm::server

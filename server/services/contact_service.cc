@@ -1,0 +1,139 @@
+#include "server/services/contact_service.h"
+
+#include "server/filter_catalogs.h"
+#include "server/rpc/list_request.h"
+#include "server/validation/field_mask.h"
+#include "server/validation/field_rules.h"
+#include "server/validation/resource_name.h"
+#include "server/validation/resource_rules.h"
+
+namespace crm::server {
+namespace {
+
+const MethodPolicy kCreate("crm.v1.ContactService/CreateContact", kCrmWriters, true);
+const MethodPolicy kGet("crm.v1.ContactService/GetContact", kCrmReaders, true);
+const MethodPolicy kList("crm.v1.ContactService/ListContacts", kCrmReaders, true);
+const MethodPolicy kUpdate("crm.v1.ContactService/UpdateContact", kCrmWriters, true);
+const MethodPolicy kDelete("crm.v1.ContactService/DeleteContact", kCrmWriters, true);
+const MethodPolicy kLookup("crm.v1.ContactService/LookupContact", kCrmReaders, true);
+
+}  // namespace
+
+grpc::Status ContactService::CreateContact(grpc::ServerContext* context,
+                                           const v1::CreateContactRequest* request,
+                                           v1::Contact* response) {
+  return runner_.Run(context, kCreate, [&](CallContext& call) -> absl::Status {
+    call.set_request_id(request->request_id());
+    if (absl::Status status = CheckRequestId(request->request_id()); !status.ok()) return status;
+    v1::Contact contact = request->contact();
+    if (absl::Status status = NormalizeContact(nullptr, &contact); !status.ok()) return status;
+    absl::StatusOr<v1::Contact> created =
+        contacts_.Create(call.tenant(), contact, request->request_id(), call.deadline());
+    if (!created.ok()) return created.status();
+    *response = *std::move(created);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ContactService::GetContact(grpc::ServerContext* context,
+                                        const v1::GetContactRequest* request,
+                                        v1::Contact* response) {
+  return runner_.Run(context, kGet, [&](CallContext& call) -> absl::Status {
+    absl::StatusOr<std::string> id = ParseResourceId("name", request->name(), "contacts");
+    if (!id.ok()) return id.status();
+    absl::StatusOr<v1::Contact> contact = contacts_.Get(call.tenant(), *id, call.deadline());
+    if (!contact.ok()) return contact.status();
+    *response = *std::move(contact);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ContactService::ListContacts(grpc::ServerContext* context,
+                                          const v1::ListContactsRequest* request,
+                                          v1::ListContactsResponse* response) {
+  return runner_.Run(context, kList, [&](CallContext& call) -> absl::Status {
+    absl::StatusOr<ListRequest> list = ListRequest::Parse(
+        kList.method(), call.tenant().value(),
+        {request->page_size(), request->page_token(), request->filter(), request->order_by()},
+        ContactFilterFields(), page_tokens_);
+    if (!list.ok()) return list.status();
+    absl::StatusOr<storage::Page<v1::Contact>> page =
+        contacts_.List(call.tenant(), list->query(), call.deadline());
+    if (!page.ok()) return page.status();
+    for (v1::Contact& contact : page->items) *response->add_contacts() = std::move(contact);
+    response->set_next_page_token(list->NextPageToken(page->next));
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ContactService::UpdateContact(grpc::ServerContext* context,
+                                           const v1::UpdateContactRequest* request,
+                                           v1::Contact* response) {
+  return runner_.Run(context, kUpdate, [&](CallContext& call) -> absl::Status {
+    absl::StatusOr<std::string> id =
+        ParseResourceId("contact.name", request->contact().name(), "contacts");
+    if (!id.ok()) return id.status();
+    absl::StatusOr<v1::Contact> updated = contacts_.Update(
+        call.tenant(), *id, request->contact().etag(),
+        [&](v1::Contact& contact) -> absl::Status {
+          const v1::Contact previous = contact;
+          if (absl::Status status = ApplyUpdateMask(request->contact(), request->update_mask(),
+                                                    ContactWritablePaths(), &contact);
+              !status.ok()) {
+            return status;
+          }
+          return NormalizeContact(&previous, &contact);
+        },
+        call.deadline());
+    if (!updated.ok()) return updated.status();
+    *response = *std::move(updated);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ContactService::DeleteContact(grpc::ServerContext* context,
+                                           const v1::DeleteContactRequest* request,
+                                           google::protobuf::Empty*) {
+  return runner_.Run(context, kDelete, [&](CallContext& call) -> absl::Status {
+    absl::StatusOr<std::string> id = ParseResourceId("name", request->name(), "contacts");
+    if (!id.ok()) return id.status();
+    return contacts_.Delete(call.tenant(), *id, request->etag(), call.deadline());
+  });
+}
+
+grpc::Status ContactService::LookupContact(grpc::ServerContext* context,
+                                           const v1::LookupContactRequest* request,
+                                           v1::Contact* response) {
+  return runner_.Run(context, kLookup, [&](CallContext& call) -> absl::Status {
+    storage::ContactLookupKey key;
+    std::string value;
+    switch (request->key_case()) {
+      case v1::LookupContactRequest::kEmail:
+        key = storage::ContactLookupKey::kEmail;
+        value = request->email();
+        if (absl::Status status = NormalizeEmail("email", &value); !status.ok()) return status;
+        break;
+      case v1::LookupContactRequest::kPhone:
+        key = storage::ContactLookupKey::kPhone;
+        value = request->phone();
+        if (absl::Status status = NormalizePhone("phone", &value); !status.ok()) return status;
+        break;
+      case v1::LookupContactRequest::kExternalId:
+        key = storage::ContactLookupKey::kExternalId;
+        value = request->external_id();
+        if (absl::Status status = CheckIdentifier("external_id", value, 128); !status.ok()) {
+          return status;
+        }
+        if (value.empty()) return absl::InvalidArgumentError("external_id: required");
+        break;
+      default:
+        return absl::InvalidArgumentError("key: set one of email, phone or external_id");
+    }
+    absl::StatusOr<v1::Contact> contact = contacts_.Lookup(call.tenant(), key, value, call.deadline());
+    if (!contact.ok()) return contact.status();
+    *response = *std::move(contact);
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace crm::server

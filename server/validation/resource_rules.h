@@ -1,0 +1,38 @@
+#ifndef CRM_SERVER_VALIDATION_RESOURCE_RULES_H_
+#define CRM_SERVER_VALIDATION_RESOURCE_RULES_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "crm/v1/account.pb.h"
+#include "crm/v1/contact.pb.h"
+#include "crm/v1/tenant_admin.pb.h"
+
+// Whole-resource rules, applied to a resource as it will be stored: on create to the
+// request's resource, on update to the result of merging the update mask. Each
+// fills defaults, normalises values and returns INVALID_ARGUMENT naming the field.
+namespace crm::server {
+
+inline constexpr int kMaxContactEmails = 10;
+inline constexpr int kMaxContactPhones = 10;
+
+// Quota defaults and limits (TenantQuotas in the proto).
+inline constexpr int kDefaultRequestsPerSecond = 200;
+inline constexpr int kDefaultConcurrentStreams = 16;
+inline constexpr int64_t kDefaultMaxContacts = 1'000'000;
+
+absl::Status NormalizeTenant(v1::Tenant* tenant);
+absl::Status NormalizeAccount(const std::string& tenant_currency, v1::Account* account);
+// `previous` is the stored contact on update (null on create): consents whose state
+// did not change keep their time; changed ones without a time get "now".
+absl::Status NormalizeContact(const v1::Contact* previous, v1::Contact* contact);
+
+// The fields an update mask may name.
+const std::vector<std::string>& TenantWritablePaths();
+const std::vector<std::string>& AccountWritablePaths();
+const std::vector<std::string>& ContactWritablePaths();
+
+}  // namespace crm::server
+
+#endif  // CRM_SERVER_VALIDATION_RESOURCE_RULES_H_

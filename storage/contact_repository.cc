@@ -1,0 +1,357 @@
+#include "storage/contact_repository.h"
+
+#include <cppconn/exception.h>
+#include <cppconn/resultset.h>
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+
+#include "absl/strings/string_view.h"
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "storage/idempotency.h"
+#include "storage/ids.h"
+#include "storage/row_codec.h"
+#include "storage/sql_errors.h"
+#include "storage/transaction.h"
+
+namespace crm::storage {
+namespace {
+
+constexpr char kColumns[] =
+    "contact_id, given_name, family_name, display_name, emails, phones, birthday, gender, "
+    "region, city, address, account_id, owner, store_id, source, tags, attributes, "
+    "consent_email, consent_email_time, consent_sms, consent_sms_time, consent_phone, "
+    "consent_phone_time, consent_direct_mail, consent_direct_mail_time, lifecycle_stage, "
+    "external_id, revision, create_time, update_time";
+
+constexpr char kUpdateSql[] =
+    "UPDATE contacts SET given_name = ?, family_name = ?, display_name = ?, emails = ?, "
+    "phones = ?, birthday = ?, gender = ?, region = ?, city = ?, address = ?, account_id = ?, "
+    "owner = ?, store_id = ?, source = ?, tags = ?, attributes = ?, consent_email = ?, "
+    "consent_email_time = ?, consent_sms = ?, consent_sms_time = ?, consent_phone = ?, "
+    "consent_phone_time = ?, consent_direct_mail = ?, consent_direct_mail_time = ?, "
+    "lifecycle_stage = ?, external_id = ?, revision = revision + 1, update_time = ? "
+    "WHERE tenant_id = ? AND contact_id = ?";
+
+struct ConsentColumns {
+  v1::Channel channel;
+  const char* state;
+  const char* time;
+};
+constexpr std::array<ConsentColumns, 4> kConsentColumns = {{
+    {v1::CHANNEL_EMAIL, "consent_email", "consent_email_time"},
+    {v1::CHANNEL_SMS, "consent_sms", "consent_sms_time"},
+    {v1::CHANNEL_PHONE, "consent_phone", "consent_phone_time"},
+    {v1::CHANNEL_DIRECT_MAIL, "consent_direct_mail", "consent_direct_mail_time"},
+}};
+
+constexpr char kAccountPrefix[] = "accounts/";
+
+std::string AccountIdOf(const v1::Contact& contact) {
+  return contact.account().empty() ? std::string()
+                                   : contact.account().substr(sizeof(kAccountPrefix) - 1);
+}
+
+std::string DateToSql(const v1::Date& date) {
+  return absl::StrFormat("%04d-%02d-%02d", date.year(), date.month(), date.day());
+}
+
+v1::Contact ContactFromRow(sql::ResultSet& row) {
+  v1::Contact contact;
+  contact.set_name(absl::StrCat("contacts/", std::string(row.getString("contact_id"))));
+  contact.set_given_name(row.getString("given_name"));
+  contact.set_family_name(row.getString("family_name"));
+  contact.set_display_name(row.getString("display_name"));
+  StringListFromJson(row.getString("emails"), contact.mutable_emails());
+  StringListFromJson(row.getString("phones"), contact.mutable_phones());
+  if (auto birthday = GetOptionalString(row, "birthday")) {
+    int year = 0, month = 0, day = 0;
+    if (std::sscanf(birthday->c_str(), "%d-%d-%d", &year, &month, &day) == 3) {
+      contact.mutable_birthday()->set_year(year);
+      contact.mutable_birthday()->set_month(month);
+      contact.mutable_birthday()->set_day(day);
+    }
+  }
+  contact.set_gender(static_cast<v1::Contact::Gender>(row.getInt("gender")));
+  contact.set_region(row.getString("region"));
+  contact.set_city(row.getString("city"));
+  contact.set_address(row.getString("address"));
+  if (auto account = GetOptionalString(row, "account_id")) {
+    contact.set_account(absl::StrCat(kAccountPrefix, *account));
+  }
+  contact.set_owner(row.getString("owner"));
+  contact.set_store_id(row.getString("store_id"));
+  contact.set_source(row.getString("source"));
+  StringListFromJson(row.getString("tags"), contact.mutable_tags());
+  StringMapFromJson(row.getString("attributes"), contact.mutable_attributes());
+  for (const ConsentColumns& columns : kConsentColumns) {
+    const auto state = static_cast<v1::ConsentState>(row.getInt(columns.state));
+    const std::optional<absl::Time> time = GetOptionalDatetime(row, columns.time);
+    if (state == v1::CONSENT_STATE_UNKNOWN && !time) continue;
+    v1::ChannelConsent* consent = contact.add_consents();
+    consent->set_channel(columns.channel);
+    consent->set_state(state);
+    if (time) ToProtoTimestamp(*time, consent->mutable_update_time());
+  }
+  contact.set_lifecycle_stage(static_cast<v1::LifecycleStage>(row.getInt("lifecycle_stage")));
+  contact.set_external_id(GetOptionalString(row, "external_id").value_or(""));
+  ToProtoTimestamp(FromSqlDatetime(row.getString("create_time")), contact.mutable_create_time());
+  ToProtoTimestamp(FromSqlDatetime(row.getString("update_time")), contact.mutable_update_time());
+  contact.set_etag(EtagForRevision(row.getInt64("revision")));
+  return contact;
+}
+
+// The writable columns in kColumns order, after contact_id and up to external_id.
+std::vector<SqlValue> WritableValues(const v1::Contact& contact) {
+  std::vector<SqlValue> values = {
+      contact.given_name(),
+      contact.family_name(),
+      contact.display_name(),
+      StringListToJson(contact.emails()),
+      StringListToJson(contact.phones()),
+      contact.has_birthday() ? SqlValue(DateToSql(contact.birthday())) : SqlValue(nullptr),
+      static_cast<int64_t>(contact.gender()),
+      contact.region(),
+      contact.city(),
+      contact.address(),
+      NullIfEmpty(AccountIdOf(contact)),
+      contact.owner(),
+      contact.store_id(),
+      contact.source(),
+      StringListToJson(contact.tags()),
+      StringMapToJson(contact.attributes()),
+  };
+  for (const ConsentColumns& columns : kConsentColumns) {
+    SqlValue state = static_cast<int64_t>(v1::CONSENT_STATE_UNKNOWN);
+    SqlValue time = nullptr;
+    for (const v1::ChannelConsent& consent : contact.consents()) {
+      if (consent.channel() != columns.channel) continue;
+      state = static_cast<int64_t>(consent.state());
+      if (consent.has_update_time()) time = ToSqlDatetime(FromProtoTimestamp(consent.update_time()));
+    }
+    values.push_back(std::move(state));
+    values.push_back(std::move(time));
+  }
+  values.push_back(static_cast<int64_t>(contact.lifecycle_stage()));
+  values.push_back(NullIfEmpty(contact.external_id()));
+  return values;
+}
+
+absl::StatusOr<v1::Contact> ReadContact(Transaction& tx, absl::string_view contact_id,
+                                        bool for_update) {
+  auto row = tx.Query(absl::StrCat("SELECT ", kColumns,
+                                   " FROM contacts WHERE tenant_id = ? AND contact_id = ?",
+                                   for_update ? " FOR UPDATE" : ""),
+                      {tx.tenant().value(), std::string(contact_id)});
+  if (!row->next()) {
+    return absl::NotFoundError(absl::StrCat("contacts/", contact_id, " does not exist"));
+  }
+  return ContactFromRow(*row);
+}
+
+// The account must exist in the same tenant; the shared lock keeps a concurrent
+// DeleteAccount from leaving a dangling reference.
+absl::Status CheckAccountReference(Transaction& tx, const v1::Contact& contact) {
+  const std::string account_id = AccountIdOf(contact);
+  if (account_id.empty()) return absl::OkStatus();
+  auto row = tx.Query(
+      "SELECT 1 FROM accounts WHERE tenant_id = ? AND account_id = ? LOCK IN SHARE MODE",
+      {tx.tenant().value(), account_id});
+  if (!row->next()) {
+    return absl::NotFoundError(absl::StrCat("account: ", contact.account(), " does not exist"));
+  }
+  return absl::OkStatus();
+}
+
+void WriteIdentities(Transaction& tx, absl::string_view contact_id, const v1::Contact& contact) {
+  tx.Execute("DELETE FROM contact_identities WHERE tenant_id = ? AND contact_id = ?",
+             {tx.tenant().value(), std::string(contact_id)});
+  auto insert = [&](ContactLookupKey kind, const std::string& value) {
+    tx.Execute(
+        "INSERT INTO contact_identities (tenant_id, kind, identity_value, contact_id) VALUES "
+        "(?, ?, ?, ?)",
+        {tx.tenant().value(), static_cast<int64_t>(kind), value, std::string(contact_id)});
+  };
+  for (const std::string& email : contact.emails()) insert(ContactLookupKey::kEmail, email);
+  for (const std::string& phone : contact.phones()) insert(ContactLookupKey::kPhone, phone);
+}
+
+absl::Status DuplicateExternalId(const v1::Contact& contact) {
+  return absl::AlreadyExistsError(absl::StrCat(
+      "external_id: another contact of this tenant already has external_id \"",
+      contact.external_id(), "\""));
+}
+
+absl::Status EtagMismatch(absl::string_view contact_id) {
+  return absl::AbortedError(
+      absl::StrCat("etag: contacts/", contact_id, " changed since it was read; re-read and retry"));
+}
+
+}  // namespace
+
+const ListTable& ContactRepository::Table() {
+  static const ListTable table{"contacts", "contact_id", kColumns};
+  return table;
+}
+
+absl::StatusOr<v1::Contact> ContactRepository::Create(const TenantId& tenant,
+                                                      const v1::Contact& contact,
+                                                      absl::string_view request_id,
+                                                      absl::Time deadline) {
+  const std::string contact_id = NewResourceId();
+  v1::Contact result;
+  absl::Status status = RunTransaction(pool_, tenant, deadline, [&](Transaction& tx) -> absl::Status {
+    absl::StatusOr<std::optional<std::string>> replay =
+        ClaimRequestId(tx, request_id, "CreateContact", contact_id);
+    if (!replay.ok()) return replay.status();
+    const std::string id = replay->value_or(contact_id);
+    if (!replay->has_value()) {
+      if (absl::Status account = CheckAccountReference(tx, contact); !account.ok()) return account;
+      const std::string now = ToSqlDatetime(NowMicros());
+      std::vector<SqlValue> values = {tenant.value(), contact_id};
+      for (SqlValue& value : WritableValues(contact)) values.push_back(std::move(value));
+      values.push_back(now);
+      values.push_back(now);
+      std::string placeholders;
+      for (size_t i = 0; i < values.size(); ++i) {
+        absl::StrAppend(&placeholders, i == 0 ? "" : ", ", i + 2 == values.size() ? "1, ?" : "?");
+      }
+      const bool inserted = tx.InsertUnlessDuplicate(
+          absl::StrCat("INSERT INTO contacts (tenant_id, ", kColumns, ") VALUES (", placeholders, ")"),
+          values);
+      if (!inserted) return DuplicateExternalId(contact);
+      WriteIdentities(tx, contact_id, contact);
+    }
+    absl::StatusOr<v1::Contact> stored = ReadContact(tx, id, false);
+    if (!stored.ok()) return stored.status();
+    result = *std::move(stored);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return result;
+}
+
+absl::StatusOr<v1::Contact> ContactRepository::Get(const TenantId& tenant,
+                                                   absl::string_view contact_id,
+                                                   absl::Time deadline) {
+  v1::Contact result;
+  absl::Status status = RunTransaction(pool_, tenant, deadline, [&](Transaction& tx) -> absl::Status {
+    absl::StatusOr<v1::Contact> contact = ReadContact(tx, contact_id, false);
+    if (!contact.ok()) return contact.status();
+    result = *std::move(contact);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return result;
+}
+
+absl::StatusOr<Page<v1::Contact>> ContactRepository::List(const TenantId& tenant,
+                                                          const ListQuery& query,
+                                                          absl::Time deadline) {
+  Page<v1::Contact> page;
+  const SqlFragment statement = BuildListStatement(Table(), tenant.value(), query);
+  absl::Status status = RunTransaction(pool_, tenant, deadline, [&](Transaction& tx) -> absl::Status {
+    page.items.clear();
+    page.next.reset();
+    auto rows = tx.Query(statement.sql, statement.params);
+    while (rows->next()) {
+      if (static_cast<int>(page.items.size()) == query.page_size) {
+        const v1::Contact& last = page.items.back();
+        ListCursor cursor{"", last.name().substr(sizeof("contacts/") - 1)};
+        if (query.sort_key == SortKey::kDisplayName) cursor.sort_value = last.display_name();
+        if (query.sort_key == SortKey::kUpdateTime) {
+          cursor.sort_value = ToSqlDatetime(FromProtoTimestamp(last.update_time()));
+        }
+        page.next = cursor;
+        break;
+      }
+      page.items.push_back(ContactFromRow(*rows));
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return page;
+}
+
+absl::StatusOr<v1::Contact> ContactRepository::Update(
+    const TenantId& tenant, absl::string_view contact_id, absl::string_view expected_etag,
+    const std::function<absl::Status(v1::Contact&)>& mutate, absl::Time deadline) {
+  v1::Contact result;
+  absl::Status status = RunTransaction(pool_, tenant, deadline, [&](Transaction& tx) -> absl::Status {
+    absl::StatusOr<v1::Contact> current = ReadContact(tx, contact_id, /*for_update=*/true);
+    if (!current.ok()) return current.status();
+    if (!expected_etag.empty() && expected_etag != current->etag()) return EtagMismatch(contact_id);
+    v1::Contact updated = *current;
+    if (absl::Status mutated = mutate(updated); !mutated.ok()) return mutated;
+    if (updated.account() != current->account()) {
+      if (absl::Status account = CheckAccountReference(tx, updated); !account.ok()) return account;
+    }
+    std::vector<SqlValue> values = WritableValues(updated);
+    values.push_back(ToSqlDatetime(NowMicros()));
+    values.push_back(tenant.value());
+    values.push_back(std::string(contact_id));
+    try {
+      tx.Execute(kUpdateSql, values);
+    } catch (const sql::SQLException& e) {
+      if (e.getErrorCode() == kErrDuplicateKey) return DuplicateExternalId(updated);
+      throw;
+    }
+    const auto same = [](const auto& a, const auto& b) {
+      return std::equal(a.begin(), a.end(), b.begin(), b.end());
+    };
+    if (!same(updated.emails(), current->emails()) || !same(updated.phones(), current->phones())) {
+      WriteIdentities(tx, contact_id, updated);
+    }
+    absl::StatusOr<v1::Contact> reread = ReadContact(tx, contact_id, false);
+    if (!reread.ok()) return reread.status();
+    result = *std::move(reread);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return result;
+}
+
+absl::Status ContactRepository::Delete(const TenantId& tenant, absl::string_view contact_id,
+                                       absl::string_view expected_etag, absl::Time deadline) {
+  return RunTransaction(pool_, tenant, deadline, [&](Transaction& tx) -> absl::Status {
+    absl::StatusOr<v1::Contact> current = ReadContact(tx, contact_id, /*for_update=*/true);
+    if (!current.ok()) return current.status();
+    if (!expected_etag.empty() && expected_etag != current->etag()) return EtagMismatch(contact_id);
+    tx.Execute("DELETE FROM contact_identities WHERE tenant_id = ? AND contact_id = ?",
+               {tenant.value(), std::string(contact_id)});
+    tx.Execute("DELETE FROM contacts WHERE tenant_id = ? AND contact_id = ?",
+               {tenant.value(), std::string(contact_id)});
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<v1::Contact> ContactRepository::Lookup(const TenantId& tenant,
+                                                      ContactLookupKey key,
+                                                      const std::string& value,
+                                                      absl::Time deadline) {
+  v1::Contact result;
+  absl::Status status = RunTransaction(pool_, tenant, deadline, [&](Transaction& tx) -> absl::Status {
+    std::unique_ptr<sql::ResultSet> row;
+    if (key == ContactLookupKey::kExternalId) {
+      row = tx.Query("SELECT contact_id FROM contacts WHERE tenant_id = ? AND external_id = ?",
+                     {tenant.value(), value});
+    } else {
+      row = tx.Query(
+          "SELECT contact_id FROM contact_identities WHERE tenant_id = ? AND kind = ? AND "
+          "identity_value = ? ORDER BY contact_id LIMIT 1",
+          {tenant.value(), static_cast<int64_t>(key), value});
+    }
+    if (!row->next()) return absl::NotFoundError("no contact of this tenant has that key");
+    absl::StatusOr<v1::Contact> contact = ReadContact(tx, std::string(row->getString(1)), false);
+    if (!contact.ok()) return contact.status();
+    result = *std::move(contact);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return result;
+}
+
+}  // namespace crm::storage

@@ -1,0 +1,56 @@
+#ifndef CRM_STORAGE_CONTACT_REPOSITORY_H_
+#define CRM_STORAGE_CONTACT_REPOSITORY_H_
+
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "absl/strings/string_view.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "crm/v1/contact.pb.h"
+#include "storage/connection_pool.h"
+#include "storage/list_query.h"
+#include "storage/tenant_id.h"
+
+namespace crm::storage {
+
+// How LookupContact finds a contact.
+enum class ContactLookupKey { kEmail = 1, kPhone = 2, kExternalId = 3 };
+
+// Contacts of one tenant. Messages arrive validated and normalised by the service
+// (emails lower-cased, phones in E.164, consents one per channel).
+class ContactRepository {
+ public:
+  explicit ContactRepository(ConnectionPool& pool) : pool_(pool) {}
+
+  // Generates the id. The referenced account must be the tenant's (NOT_FOUND
+  // otherwise); a duplicate external_id is ALREADY_EXISTS; a replayed `request_id`
+  // returns the contact it created first and writes nothing.
+  absl::StatusOr<v1::Contact> Create(const TenantId& tenant, const v1::Contact& contact,
+                                     absl::string_view request_id, absl::Time deadline);
+  absl::StatusOr<v1::Contact> Get(const TenantId& tenant, absl::string_view contact_id,
+                                  absl::Time deadline);
+  absl::StatusOr<Page<v1::Contact>> List(const TenantId& tenant, const ListQuery& query,
+                                         absl::Time deadline);
+  // Locks the row, checks `expected_etag` when not empty, applies `mutate`, checks the
+  // account reference and writes the result with a new revision.
+  absl::StatusOr<v1::Contact> Update(const TenantId& tenant, absl::string_view contact_id,
+                                     absl::string_view expected_etag,
+                                     const std::function<absl::Status(v1::Contact&)>& mutate,
+                                     absl::Time deadline);
+  absl::Status Delete(const TenantId& tenant, absl::string_view contact_id,
+                      absl::string_view expected_etag, absl::Time deadline);
+  // The oldest contact with that (normalised) email, phone or external id.
+  absl::StatusOr<v1::Contact> Lookup(const TenantId& tenant, ContactLookupKey key,
+                                     const std::string& value, absl::Time deadline);
+
+  static const ListTable& Table();
+
+ private:
+  ConnectionPool& pool_;
+};
+
+}  // namespace crm::storage
+
+#endif  // CRM_STORAGE_CONTACT_REPOSITORY_H_

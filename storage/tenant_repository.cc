@@ -1,0 +1,161 @@
+#include "storage/tenant_repository.h"
+
+#include <cppconn/resultset.h>
+
+#include "absl/strings/string_view.h"
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "storage/idempotency.h"
+#include "storage/row_codec.h"
+#include "storage/transaction.h"
+
+namespace crm::storage {
+namespace {
+
+constexpr char kColumns[] =
+    "tenant_id, display_name, state, currency_code, time_zone, quota_requests_per_second, "
+    "quota_max_concurrent_streams, quota_max_contacts, revision, create_time, update_time";
+
+v1::Tenant TenantFromRow(sql::ResultSet& row) {
+  v1::Tenant tenant;
+  tenant.set_name(absl::StrCat("tenants/", std::string(row.getString("tenant_id"))));
+  tenant.set_display_name(row.getString("display_name"));
+  tenant.set_state(static_cast<v1::Tenant::State>(row.getInt("state")));
+  tenant.set_currency_code(row.getString("currency_code"));
+  tenant.set_time_zone(row.getString("time_zone"));
+  tenant.mutable_quotas()->set_requests_per_second(row.getInt("quota_requests_per_second"));
+  tenant.mutable_quotas()->set_max_concurrent_streams(row.getInt("quota_max_concurrent_streams"));
+  tenant.mutable_quotas()->set_max_contacts(row.getInt64("quota_max_contacts"));
+  ToProtoTimestamp(FromSqlDatetime(row.getString("create_time")), tenant.mutable_create_time());
+  ToProtoTimestamp(FromSqlDatetime(row.getString("update_time")), tenant.mutable_update_time());
+  tenant.set_etag(EtagForRevision(row.getInt64("revision")));
+  return tenant;
+}
+
+absl::StatusOr<v1::Tenant> ReadTenant(Transaction& transaction, absl::string_view tenant_id,
+                                      bool for_update) {
+  auto row = transaction.Query(absl::StrCat("SELECT ", kColumns,
+                                            " FROM tenants WHERE tenant_id = ?",
+                                            for_update ? " FOR UPDATE" : ""),
+                               {std::string(tenant_id)});
+  if (!row->next()) {
+    return absl::NotFoundError(absl::StrCat("tenants/", tenant_id, " does not exist"));
+  }
+  return TenantFromRow(*row);
+}
+
+}  // namespace
+
+const ListTable& TenantRepository::Table() {
+  static const ListTable table{"tenants", "tenant_id", kColumns, /*id_is_time_ordered=*/false};
+  return table;
+}
+
+absl::StatusOr<v1::Tenant> TenantRepository::Create(const std::string& tenant_id,
+                                                    const v1::Tenant& tenant,
+                                                    absl::string_view request_id,
+                                                    absl::Time deadline) {
+  v1::Tenant result;
+  absl::Status status = RunGlobalTransaction(pool_, deadline, [&](Transaction& tx) -> absl::Status {
+    absl::StatusOr<std::optional<std::string>> replay =
+        ClaimPlatformRequestId(tx, request_id, "CreateTenant", tenant_id);
+    if (!replay.ok()) return replay.status();
+    if (replay->has_value()) {
+      absl::StatusOr<v1::Tenant> first = ReadTenant(tx, **replay, false);
+      if (!first.ok()) return first.status();
+      result = *std::move(first);
+      return absl::OkStatus();
+    }
+    const std::string now = ToSqlDatetime(NowMicros());
+    const bool inserted = tx.InsertUnlessDuplicate(
+        absl::StrCat("INSERT INTO tenants (", kColumns,
+                     ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)"),
+        {tenant_id, tenant.display_name(), static_cast<int64_t>(tenant.state()),
+         tenant.currency_code(), tenant.time_zone(),
+         static_cast<int64_t>(tenant.quotas().requests_per_second()),
+         static_cast<int64_t>(tenant.quotas().max_concurrent_streams()),
+         tenant.quotas().max_contacts(), now, now});
+    if (!inserted) {
+      return absl::AlreadyExistsError(absl::StrCat("tenant_id: tenants/", tenant_id, " already exists"));
+    }
+    absl::StatusOr<v1::Tenant> created = ReadTenant(tx, tenant_id, false);
+    if (!created.ok()) return created.status();
+    result = *std::move(created);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return result;
+}
+
+absl::StatusOr<v1::Tenant> TenantRepository::Get(absl::string_view tenant_id, absl::Time deadline) {
+  v1::Tenant result;
+  absl::Status status = RunGlobalTransaction(pool_, deadline, [&](Transaction& tx) -> absl::Status {
+    absl::StatusOr<v1::Tenant> tenant = ReadTenant(tx, tenant_id, false);
+    if (!tenant.ok()) return tenant.status();
+    result = *std::move(tenant);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return result;
+}
+
+absl::StatusOr<Page<v1::Tenant>> TenantRepository::List(const ListQuery& query,
+                                                        absl::Time deadline) {
+  Page<v1::Tenant> page;
+  const SqlFragment statement = BuildGlobalListStatement(Table(), query);
+  absl::Status status = RunGlobalTransaction(pool_, deadline, [&](Transaction& tx) -> absl::Status {
+    page.items.clear();
+    page.next.reset();
+    auto rows = tx.Query(statement.sql, statement.params);
+    while (rows->next()) {
+      if (static_cast<int>(page.items.size()) == query.page_size) {
+        const v1::Tenant& last = page.items.back();
+        ListCursor cursor;
+        cursor.id = last.name().substr(sizeof("tenants/") - 1);
+        switch (query.sort_key) {
+          case SortKey::kDisplayName: cursor.sort_value = last.display_name(); break;
+          case SortKey::kUpdateTime: cursor.sort_value = ToSqlDatetime(FromProtoTimestamp(last.update_time())); break;
+          case SortKey::kCreateTime: cursor.sort_value = ToSqlDatetime(FromProtoTimestamp(last.create_time())); break;
+        }
+        page.next = cursor;
+        break;
+      }
+      page.items.push_back(TenantFromRow(*rows));
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return page;
+}
+
+absl::StatusOr<v1::Tenant> TenantRepository::Update(
+    absl::string_view tenant_id, absl::string_view expected_etag,
+    const std::function<absl::Status(v1::Tenant&)>& mutate, absl::Time deadline) {
+  v1::Tenant result;
+  absl::Status status = RunGlobalTransaction(pool_, deadline, [&](Transaction& tx) -> absl::Status {
+    absl::StatusOr<v1::Tenant> current = ReadTenant(tx, tenant_id, /*for_update=*/true);
+    if (!current.ok()) return current.status();
+    if (!expected_etag.empty() && expected_etag != current->etag()) {
+      return absl::AbortedError(absl::StrCat("etag: tenants/", tenant_id,
+                                             " changed since it was read; re-read and retry"));
+    }
+    v1::Tenant updated = *current;
+    if (absl::Status mutated = mutate(updated); !mutated.ok()) return mutated;
+    tx.Execute(
+        "UPDATE tenants SET display_name = ?, state = ?, currency_code = ?, time_zone = ?, "
+        "quota_requests_per_second = ?, quota_max_concurrent_streams = ?, quota_max_contacts = ?, "
+        "revision = revision + 1, update_time = ? WHERE tenant_id = ?",
+        {updated.display_name(), static_cast<int64_t>(updated.state()), updated.currency_code(),
+         updated.time_zone(), static_cast<int64_t>(updated.quotas().requests_per_second()),
+         static_cast<int64_t>(updated.quotas().max_concurrent_streams()),
+         updated.quotas().max_contacts(), ToSqlDatetime(NowMicros()), std::string(tenant_id)});
+    absl::StatusOr<v1::Tenant> reread = ReadTenant(tx, tenant_id, false);
+    if (!reread.ok()) return reread.status();
+    result = *std::move(reread);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return result;
+}
+
+}  // namespace crm::storage
