@@ -15,13 +15,15 @@ MethodPolicy::MethodPolicy(absl::string_view method, std::initializer_list<v1::R
 }
 
 absl::StatusOr<Principal> RpcRunner::Authorize(grpc::ServerContext* context,
-                                               const MethodPolicy& policy, absl::Time deadline) {
+                                               const MethodPolicy& policy, absl::Time deadline,
+                                               std::string* key_id) {
   const auto& metadata = context->client_metadata();
   auto header = metadata.find("authorization");
   absl::string_view authorization;
   if (header != metadata.end()) authorization = absl::string_view(header->second.data(), header->second.size());
   absl::StatusOr<Principal> principal = authenticator_.Authenticate(authorization, deadline);
   if (!principal.ok()) return principal.status();
+  *key_id = principal->key_id;
   if (!policy.Allows(principal->role)) {
     return absl::PermissionDeniedError(absl::StrCat(
         "an API key with role ", v1::Role_Name(principal->role), " may not call ", policy.method()));
@@ -46,11 +48,10 @@ grpc::Status RpcRunner::Run(grpc::ServerContext* context, const MethodPolicy& po
 
   absl::Status status;
   std::string tenant, key_id, request_id;
-  absl::StatusOr<Principal> principal = Authorize(context, policy, deadline);
+  absl::StatusOr<Principal> principal = Authorize(context, policy, deadline, &key_id);
   if (!principal.ok()) {
     status = principal.status();
   } else {
-    key_id = principal->key_id;
     if (principal->tenant) tenant = principal->tenant->value();
     CallContext call(*std::move(principal), deadline);
     status = body(call);

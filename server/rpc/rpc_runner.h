@@ -52,8 +52,9 @@ class RpcRunner {
                    const std::function<absl::Status(CallContext&)>& body);
 
  private:
+  // Sets `key_id` as soon as the key is known, for the log line of a denied call.
   absl::StatusOr<Principal> Authorize(grpc::ServerContext* context, const MethodPolicy& policy,
-                                      absl::Time deadline);
+                                      absl::Time deadline, std::string* key_id);
 
   Authenticator& authenticator_;
 };
