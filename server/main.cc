@@ -7,6 +7,7 @@
 #include <thread>
 
 #include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include "absl/strings/str_cat.h"
@@ -94,6 +95,8 @@ int main(int argc, char** argv) {
   Flags flags;
   DefineFlags(app, flags);
   CLI11_PARSE(app, argc, argv);
+  // Logs go to stderr (stdout stays free for tools); one line per event, UTC.
+  spdlog::set_default_logger(spdlog::stderr_logger_mt("crm-server"));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%fZ %L %v", spdlog::pattern_time_type::utc);
 
   // Signals are taken by a dedicated thread (sigwait) instead of an async handler, so
