@@ -7,6 +7,8 @@
 #include <cstdlib>
 
 #include "absl/strings/string_view.h"
+#include "absl/base/const_init.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 
 namespace crm::storage {
@@ -23,14 +25,33 @@ void FillRandom(unsigned char* out, int n) {
 }  // namespace
 
 std::string NewResourceId() {
-  std::array<unsigned char, 16> bytes;
-  const uint64_t millis = static_cast<uint64_t>(absl::ToUnixMillis(absl::Now()));
-  for (int i = 0; i < 6; ++i) bytes[i] = static_cast<unsigned char>(millis >> (8 * (5 - i)));
-  FillRandom(bytes.data() + 6, 10);
-  // 128 bits -> 26 base32 digits, most significant first (the first digit holds 3 bits).
+  // Monotonic within the process (as ULID's monotonic mode): an id made in the same
+  // millisecond as the previous one (or after the clock stepped back) is the previous
+  // one plus one, so ids from one server sort in creation order. Ids from different
+  // replicas within one millisecond sort arbitrarily.
+  static absl::Mutex mutex(absl::kConstInit);
+  static uint64_t last_millis = 0;
+  static unsigned __int128 last_random = 0;
+  constexpr unsigned __int128 kRandomMask = (static_cast<unsigned __int128>(1) << 80) - 1;
+
+  std::array<unsigned char, 10> fresh;
+  FillRandom(fresh.data(), static_cast<int>(fresh.size()));
+  unsigned __int128 random = 0;
+  for (unsigned char b : fresh) random = (random << 8) | b;
+  uint64_t millis = static_cast<uint64_t>(absl::ToUnixMillis(absl::Now()));
+  {
+    absl::MutexLock lock(&mutex);
+    if (millis <= last_millis && last_random < kRandomMask) {
+      millis = last_millis;
+      random = last_random + 1;
+    }
+    last_millis = millis;
+    last_random = random;
+  }
+  // 48 bits of time then 80 bits of randomness -> 26 base32 digits, most significant
+  // first (the first digit holds 3 bits).
   std::string id(26, '0');
-  unsigned __int128 value = 0;
-  for (unsigned char b : bytes) value = (value << 8) | b;
+  unsigned __int128 value = (static_cast<unsigned __int128>(millis) << 80) | random;
   for (int i = 25; i >= 0; --i) {
     id[i] = kAlphabet[static_cast<int>(value & 31)];
     value >>= 5;
