@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "storage/idempotency.h"
 #include "storage/ids.h"
+#include "storage/list_page.h"
 #include "storage/money.h"
 #include "storage/row_codec.h"
 #include "storage/sql_errors.h"
@@ -103,8 +104,7 @@ absl::StatusOr<v1::Account> AccountRepository::Create(const TenantId& tenant,
                                                       absl::string_view request_id,
                                                       absl::Time deadline) {
   const std::string account_id = NewResourceId();
-  v1::Account result;
-  absl::Status status = RunTransaction(pool_, tenant, deadline, [&](Transaction& tx) -> absl::Status {
+  return RunTransactionFor<v1::Account>(pool_, tenant, deadline, [&](Transaction& tx) -> absl::StatusOr<v1::Account> {
     absl::StatusOr<std::optional<std::string>> replay =
         ClaimRequestId(tx, request_id, "CreateAccount", account_id);
     if (!replay.ok()) return replay.status();
@@ -121,62 +121,28 @@ absl::StatusOr<v1::Account> AccountRepository::Create(const TenantId& tenant,
           values);
       if (!inserted) return DuplicateExternalId(account);
     }
-    absl::StatusOr<v1::Account> stored = ReadAccount(tx, id, false);
-    if (!stored.ok()) return stored.status();
-    result = *std::move(stored);
-    return absl::OkStatus();
+    return ReadAccount(tx, id, false);
   });
-  if (!status.ok()) return status;
-  return result;
 }
 
 absl::StatusOr<v1::Account> AccountRepository::Get(const TenantId& tenant,
                                                    absl::string_view account_id,
                                                    absl::Time deadline) {
-  v1::Account result;
-  absl::Status status = RunTransaction(pool_, tenant, deadline, [&](Transaction& tx) -> absl::Status {
-    absl::StatusOr<v1::Account> account = ReadAccount(tx, account_id, false);
-    if (!account.ok()) return account.status();
-    result = *std::move(account);
-    return absl::OkStatus();
+  return RunTransactionFor<v1::Account>(pool_, tenant, deadline, [&](Transaction& tx) {
+    return ReadAccount(tx, account_id, false);
   });
-  if (!status.ok()) return status;
-  return result;
 }
 
 absl::StatusOr<Page<v1::Account>> AccountRepository::List(const TenantId& tenant,
                                                           const ListQuery& query,
                                                           absl::Time deadline) {
-  Page<v1::Account> page;
-  const SqlFragment statement = BuildListStatement(Table(), tenant.value(), query);
-  absl::Status status = RunTransaction(pool_, tenant, deadline, [&](Transaction& tx) -> absl::Status {
-    page.items.clear();
-    page.next.reset();
-    auto rows = tx.Query(statement.sql, statement.params);
-    while (rows->next()) {
-      if (static_cast<int>(page.items.size()) == query.page_size) {
-        const v1::Account& last = page.items.back();
-        ListCursor cursor{"", last.name().substr(sizeof("accounts/") - 1)};
-        if (query.sort_key == SortKey::kDisplayName) cursor.sort_value = last.display_name();
-        if (query.sort_key == SortKey::kUpdateTime) {
-          cursor.sort_value = ToSqlDatetime(FromProtoTimestamp(last.update_time()));
-        }
-        page.next = cursor;
-        break;
-      }
-      page.items.push_back(AccountFromRow(*rows));
-    }
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  return page;
+  return ReadListPage<v1::Account>(pool_, &tenant, Table(), query, deadline, AccountFromRow);
 }
 
 absl::StatusOr<v1::Account> AccountRepository::Update(
     const TenantId& tenant, absl::string_view account_id, absl::string_view expected_etag,
     const std::function<absl::Status(v1::Account&)>& mutate, absl::Time deadline) {
-  v1::Account result;
-  absl::Status status = RunTransaction(pool_, tenant, deadline, [&](Transaction& tx) -> absl::Status {
+  return RunTransactionFor<v1::Account>(pool_, tenant, deadline, [&](Transaction& tx) -> absl::StatusOr<v1::Account> {
     absl::StatusOr<v1::Account> current = ReadAccount(tx, account_id, /*for_update=*/true);
     if (!current.ok()) return current.status();
     if (!expected_etag.empty() && expected_etag != current->etag()) {
@@ -201,13 +167,8 @@ absl::StatusOr<v1::Account> AccountRepository::Update(
       if (e.getErrorCode() == kErrDuplicateKey) return DuplicateExternalId(updated);
       throw;
     }
-    absl::StatusOr<v1::Account> reread = ReadAccount(tx, account_id, false);
-    if (!reread.ok()) return reread.status();
-    result = *std::move(reread);
-    return absl::OkStatus();
+    return ReadAccount(tx, account_id, false);
   });
-  if (!status.ok()) return status;
-  return result;
 }
 
 absl::Status AccountRepository::Delete(const TenantId& tenant, absl::string_view account_id,

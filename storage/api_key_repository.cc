@@ -47,21 +47,15 @@ absl::StatusOr<v1::ApiKey> ApiKeyRepository::Create(const std::string& key_id,
                                                     const v1::ApiKey& key,
                                                     const std::string& secret_sha256,
                                                     absl::Time deadline) {
-  v1::ApiKey result;
-  absl::Status status = RunGlobalTransaction(pool_, deadline, [&](Transaction& tx) -> absl::Status {
+  return RunGlobalTransactionFor<v1::ApiKey>(pool_, deadline, [&](Transaction& tx) {
     tx.Execute(
         "INSERT INTO api_keys (key_id, tenant_id, role, display_name, secret_sha256, state, "
         "create_time) VALUES (?, ?, ?, ?, ?, ?, ?)",
         {key_id, NullIfEmpty(tenant_id), static_cast<int64_t>(key.role()), key.display_name(),
          secret_sha256, static_cast<int64_t>(v1::ApiKey::STATE_ACTIVE),
          ToSqlDatetime(NowMicros())});
-    absl::StatusOr<v1::ApiKey> created = ReadKey(tx, tenant_id, key_id);
-    if (!created.ok()) return created.status();
-    result = *std::move(created);
-    return absl::OkStatus();
+    return ReadKey(tx, tenant_id, key_id);
   });
-  if (!status.ok()) return status;
-  return result;
 }
 
 absl::Status ApiKeyRepository::EnsurePlatformKey(const std::string& key_id,
@@ -135,20 +129,14 @@ absl::StatusOr<Page<v1::ApiKey>> ApiKeyRepository::List(const std::string& tenan
 
 absl::StatusOr<v1::ApiKey> ApiKeyRepository::Revoke(const std::string& tenant_id,
                                                     absl::string_view key_id, absl::Time deadline) {
-  v1::ApiKey result;
-  absl::Status status = RunGlobalTransaction(pool_, deadline, [&](Transaction& tx) -> absl::Status {
+  return RunGlobalTransactionFor<v1::ApiKey>(pool_, deadline, [&](Transaction& tx) {
     tx.Execute(
         "UPDATE api_keys SET state = ?, revoke_time = COALESCE(revoke_time, ?) WHERE tenant_id = ? "
         "AND key_id = ?",
         {static_cast<int64_t>(v1::ApiKey::STATE_REVOKED), ToSqlDatetime(NowMicros()), tenant_id,
          std::string(key_id)});
-    absl::StatusOr<v1::ApiKey> key = ReadKey(tx, tenant_id, key_id);
-    if (!key.ok()) return key.status();
-    result = *std::move(key);
-    return absl::OkStatus();
+    return ReadKey(tx, tenant_id, key_id);
   });
-  if (!status.ok()) return status;
-  return result;
 }
 
 }  // namespace crm::storage

@@ -13,6 +13,7 @@
 #include "absl/strings/str_format.h"
 #include "storage/idempotency.h"
 #include "storage/ids.h"
+#include "storage/list_page.h"
 #include "storage/row_codec.h"
 #include "storage/sql_errors.h"
 #include "storage/transaction.h"
@@ -202,8 +203,7 @@ absl::StatusOr<v1::Contact> ContactRepository::Create(const TenantId& tenant,
                                                       absl::string_view request_id,
                                                       absl::Time deadline) {
   const std::string contact_id = NewResourceId();
-  v1::Contact result;
-  absl::Status status = RunTransaction(pool_, tenant, deadline, [&](Transaction& tx) -> absl::Status {
+  return RunTransactionFor<v1::Contact>(pool_, tenant, deadline, [&](Transaction& tx) -> absl::StatusOr<v1::Contact> {
     absl::StatusOr<std::optional<std::string>> replay =
         ClaimRequestId(tx, request_id, "CreateContact", contact_id);
     if (!replay.ok()) return replay.status();
@@ -225,62 +225,28 @@ absl::StatusOr<v1::Contact> ContactRepository::Create(const TenantId& tenant,
       if (!inserted) return DuplicateExternalId(contact);
       WriteIdentities(tx, contact_id, contact);
     }
-    absl::StatusOr<v1::Contact> stored = ReadContact(tx, id, false);
-    if (!stored.ok()) return stored.status();
-    result = *std::move(stored);
-    return absl::OkStatus();
+    return ReadContact(tx, id, false);
   });
-  if (!status.ok()) return status;
-  return result;
 }
 
 absl::StatusOr<v1::Contact> ContactRepository::Get(const TenantId& tenant,
                                                    absl::string_view contact_id,
                                                    absl::Time deadline) {
-  v1::Contact result;
-  absl::Status status = RunTransaction(pool_, tenant, deadline, [&](Transaction& tx) -> absl::Status {
-    absl::StatusOr<v1::Contact> contact = ReadContact(tx, contact_id, false);
-    if (!contact.ok()) return contact.status();
-    result = *std::move(contact);
-    return absl::OkStatus();
+  return RunTransactionFor<v1::Contact>(pool_, tenant, deadline, [&](Transaction& tx) {
+    return ReadContact(tx, contact_id, false);
   });
-  if (!status.ok()) return status;
-  return result;
 }
 
 absl::StatusOr<Page<v1::Contact>> ContactRepository::List(const TenantId& tenant,
                                                           const ListQuery& query,
                                                           absl::Time deadline) {
-  Page<v1::Contact> page;
-  const SqlFragment statement = BuildListStatement(Table(), tenant.value(), query);
-  absl::Status status = RunTransaction(pool_, tenant, deadline, [&](Transaction& tx) -> absl::Status {
-    page.items.clear();
-    page.next.reset();
-    auto rows = tx.Query(statement.sql, statement.params);
-    while (rows->next()) {
-      if (static_cast<int>(page.items.size()) == query.page_size) {
-        const v1::Contact& last = page.items.back();
-        ListCursor cursor{"", last.name().substr(sizeof("contacts/") - 1)};
-        if (query.sort_key == SortKey::kDisplayName) cursor.sort_value = last.display_name();
-        if (query.sort_key == SortKey::kUpdateTime) {
-          cursor.sort_value = ToSqlDatetime(FromProtoTimestamp(last.update_time()));
-        }
-        page.next = cursor;
-        break;
-      }
-      page.items.push_back(ContactFromRow(*rows));
-    }
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  return page;
+  return ReadListPage<v1::Contact>(pool_, &tenant, Table(), query, deadline, ContactFromRow);
 }
 
 absl::StatusOr<v1::Contact> ContactRepository::Update(
     const TenantId& tenant, absl::string_view contact_id, absl::string_view expected_etag,
     const std::function<absl::Status(v1::Contact&)>& mutate, absl::Time deadline) {
-  v1::Contact result;
-  absl::Status status = RunTransaction(pool_, tenant, deadline, [&](Transaction& tx) -> absl::Status {
+  return RunTransactionFor<v1::Contact>(pool_, tenant, deadline, [&](Transaction& tx) -> absl::StatusOr<v1::Contact> {
     absl::StatusOr<v1::Contact> current = ReadContact(tx, contact_id, /*for_update=*/true);
     if (!current.ok()) return current.status();
     if (!expected_etag.empty() && expected_etag != current->etag()) return EtagMismatch(contact_id);
@@ -305,13 +271,8 @@ absl::StatusOr<v1::Contact> ContactRepository::Update(
     if (!same(updated.emails(), current->emails()) || !same(updated.phones(), current->phones())) {
       WriteIdentities(tx, contact_id, updated);
     }
-    absl::StatusOr<v1::Contact> reread = ReadContact(tx, contact_id, false);
-    if (!reread.ok()) return reread.status();
-    result = *std::move(reread);
-    return absl::OkStatus();
+    return ReadContact(tx, contact_id, false);
   });
-  if (!status.ok()) return status;
-  return result;
 }
 
 absl::Status ContactRepository::Delete(const TenantId& tenant, absl::string_view contact_id,
@@ -332,8 +293,7 @@ absl::StatusOr<v1::Contact> ContactRepository::Lookup(const TenantId& tenant,
                                                       ContactLookupKey key,
                                                       const std::string& value,
                                                       absl::Time deadline) {
-  v1::Contact result;
-  absl::Status status = RunTransaction(pool_, tenant, deadline, [&](Transaction& tx) -> absl::Status {
+  return RunTransactionFor<v1::Contact>(pool_, tenant, deadline, [&](Transaction& tx) -> absl::StatusOr<v1::Contact> {
     std::unique_ptr<sql::ResultSet> row;
     if (key == ContactLookupKey::kExternalId) {
       row = tx.Query("SELECT contact_id FROM contacts WHERE tenant_id = ? AND external_id = ?",
@@ -345,13 +305,8 @@ absl::StatusOr<v1::Contact> ContactRepository::Lookup(const TenantId& tenant,
           {tenant.value(), static_cast<int64_t>(key), value});
     }
     if (!row->next()) return absl::NotFoundError("no contact of this tenant has that key");
-    absl::StatusOr<v1::Contact> contact = ReadContact(tx, std::string(row->getString(1)), false);
-    if (!contact.ok()) return contact.status();
-    result = *std::move(contact);
-    return absl::OkStatus();
+    return ReadContact(tx, std::string(row->getString(1)), false);
   });
-  if (!status.ok()) return status;
-  return result;
 }
 
 }  // namespace crm::storage

@@ -6,6 +6,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "storage/idempotency.h"
+#include "storage/list_page.h"
 #include "storage/row_codec.h"
 #include "storage/transaction.h"
 
@@ -55,17 +56,11 @@ absl::StatusOr<v1::Tenant> TenantRepository::Create(const std::string& tenant_id
                                                     const v1::Tenant& tenant,
                                                     absl::string_view request_id,
                                                     absl::Time deadline) {
-  v1::Tenant result;
-  absl::Status status = RunGlobalTransaction(pool_, deadline, [&](Transaction& tx) -> absl::Status {
+  return RunGlobalTransactionFor<v1::Tenant>(pool_, deadline, [&](Transaction& tx) -> absl::StatusOr<v1::Tenant> {
     absl::StatusOr<std::optional<std::string>> replay =
         ClaimPlatformRequestId(tx, request_id, "CreateTenant", tenant_id);
     if (!replay.ok()) return replay.status();
-    if (replay->has_value()) {
-      absl::StatusOr<v1::Tenant> first = ReadTenant(tx, **replay, false);
-      if (!first.ok()) return first.status();
-      result = *std::move(first);
-      return absl::OkStatus();
-    }
+    if (replay->has_value()) return ReadTenant(tx, **replay, false);
     const std::string now = ToSqlDatetime(NowMicros());
     const bool inserted = tx.InsertUnlessDuplicate(
         absl::StrCat("INSERT INTO tenants (", kColumns,
@@ -78,61 +73,25 @@ absl::StatusOr<v1::Tenant> TenantRepository::Create(const std::string& tenant_id
     if (!inserted) {
       return absl::AlreadyExistsError(absl::StrCat("tenant_id: tenants/", tenant_id, " already exists"));
     }
-    absl::StatusOr<v1::Tenant> created = ReadTenant(tx, tenant_id, false);
-    if (!created.ok()) return created.status();
-    result = *std::move(created);
-    return absl::OkStatus();
+    return ReadTenant(tx, tenant_id, false);
   });
-  if (!status.ok()) return status;
-  return result;
 }
 
 absl::StatusOr<v1::Tenant> TenantRepository::Get(absl::string_view tenant_id, absl::Time deadline) {
-  v1::Tenant result;
-  absl::Status status = RunGlobalTransaction(pool_, deadline, [&](Transaction& tx) -> absl::Status {
-    absl::StatusOr<v1::Tenant> tenant = ReadTenant(tx, tenant_id, false);
-    if (!tenant.ok()) return tenant.status();
-    result = *std::move(tenant);
-    return absl::OkStatus();
+  return RunGlobalTransactionFor<v1::Tenant>(pool_, deadline, [&](Transaction& tx) {
+    return ReadTenant(tx, tenant_id, false);
   });
-  if (!status.ok()) return status;
-  return result;
 }
 
 absl::StatusOr<Page<v1::Tenant>> TenantRepository::List(const ListQuery& query,
                                                         absl::Time deadline) {
-  Page<v1::Tenant> page;
-  const SqlFragment statement = BuildGlobalListStatement(Table(), query);
-  absl::Status status = RunGlobalTransaction(pool_, deadline, [&](Transaction& tx) -> absl::Status {
-    page.items.clear();
-    page.next.reset();
-    auto rows = tx.Query(statement.sql, statement.params);
-    while (rows->next()) {
-      if (static_cast<int>(page.items.size()) == query.page_size) {
-        const v1::Tenant& last = page.items.back();
-        ListCursor cursor;
-        cursor.id = last.name().substr(sizeof("tenants/") - 1);
-        switch (query.sort_key) {
-          case SortKey::kDisplayName: cursor.sort_value = last.display_name(); break;
-          case SortKey::kUpdateTime: cursor.sort_value = ToSqlDatetime(FromProtoTimestamp(last.update_time())); break;
-          case SortKey::kCreateTime: cursor.sort_value = ToSqlDatetime(FromProtoTimestamp(last.create_time())); break;
-        }
-        page.next = cursor;
-        break;
-      }
-      page.items.push_back(TenantFromRow(*rows));
-    }
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  return page;
+  return ReadListPage<v1::Tenant>(pool_, nullptr, Table(), query, deadline, TenantFromRow);
 }
 
 absl::StatusOr<v1::Tenant> TenantRepository::Update(
     absl::string_view tenant_id, absl::string_view expected_etag,
     const std::function<absl::Status(v1::Tenant&)>& mutate, absl::Time deadline) {
-  v1::Tenant result;
-  absl::Status status = RunGlobalTransaction(pool_, deadline, [&](Transaction& tx) -> absl::Status {
+  return RunGlobalTransactionFor<v1::Tenant>(pool_, deadline, [&](Transaction& tx) -> absl::StatusOr<v1::Tenant> {
     absl::StatusOr<v1::Tenant> current = ReadTenant(tx, tenant_id, /*for_update=*/true);
     if (!current.ok()) return current.status();
     if (!expected_etag.empty() && expected_etag != current->etag()) {
@@ -149,13 +108,8 @@ absl::StatusOr<v1::Tenant> TenantRepository::Update(
          updated.time_zone(), static_cast<int64_t>(updated.quotas().requests_per_second()),
          static_cast<int64_t>(updated.quotas().max_concurrent_streams()),
          updated.quotas().max_contacts(), ToSqlDatetime(NowMicros()), std::string(tenant_id)});
-    absl::StatusOr<v1::Tenant> reread = ReadTenant(tx, tenant_id, false);
-    if (!reread.ok()) return reread.status();
-    result = *std::move(reread);
-    return absl::OkStatus();
+    return ReadTenant(tx, tenant_id, false);
   });
-  if (!status.ok()) return status;
-  return result;
 }
 
 }  // namespace crm::storage

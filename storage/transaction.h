@@ -4,12 +4,14 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <cppconn/resultset.h>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "storage/connection_pool.h"
 #include "storage/sql_fragment.h"
@@ -69,6 +71,39 @@ absl::Status RunTransaction(ConnectionPool& pool, const TenantId& tenant, absl::
 absl::Status RunGlobalTransaction(ConnectionPool& pool, absl::Time deadline,
                                   const TransactionBody& body,
                                   const TransactionOptions& options = {});
+
+// RunTransaction for a body that produces a value: the value of the attempt that
+// committed is returned.
+template <typename T>
+absl::StatusOr<T> RunTransactionFor(ConnectionPool& pool, const TenantId& tenant,
+                                    absl::Time deadline,
+                                    const std::function<absl::StatusOr<T>(Transaction&)>& body) {
+  std::optional<T> result;
+  absl::Status status = RunTransaction(pool, tenant, deadline, [&](Transaction& tx) -> absl::Status {
+    absl::StatusOr<T> value = body(tx);
+    if (!value.ok()) return value.status();
+    result = *std::move(value);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return *std::move(result);
+}
+
+// The same on global tables.
+template <typename T>
+absl::StatusOr<T> RunGlobalTransactionFor(
+    ConnectionPool& pool, absl::Time deadline,
+    const std::function<absl::StatusOr<T>(Transaction&)>& body) {
+  std::optional<T> result;
+  absl::Status status = RunGlobalTransaction(pool, deadline, [&](Transaction& tx) -> absl::Status {
+    absl::StatusOr<T> value = body(tx);
+    if (!value.ok()) return value.status();
+    result = *std::move(value);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return *std::move(result);
+}
 
 }  // namespace crm::storage
 
