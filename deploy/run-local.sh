@@ -24,7 +24,8 @@ done
 if [[ -s var/admin.key ]]; then
   cat <<MSG
 
-  crm-server on 127.0.0.1:50051 (embedded MariaDB under var/mariadb)
+  crm-server is serving (address in the "listening on" line above; default
+  127.0.0.1:50051), embedded MariaDB under var/mariadb
   platform-admin key (stored in var/admin.key):       $(cat var/admin.key)
   demo tenant admin key (stored in var/demo-tenant.key): $(cat var/demo-tenant.key 2>/dev/null)
   call with metadata "authorization: Bearer <key>"; Ctrl-C stops.
