@@ -7,6 +7,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+extern char** environ;
+
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -44,10 +46,21 @@ std::string FindExecutable(const std::string& name) {
 
 // Forks and execs `argv` with stdout/stderr appended to `log_path`. The child gets
 // SIGTERM if the parent dies, so a crashed server or test leaves no database behind.
-absl::StatusOr<pid_t> Spawn(const std::vector<std::string>& argv, const std::string& log_path) {
+// `tmp_dir` becomes the child's TMPDIR: MariaDB's bootstrap otherwise puts temporary
+// tables in /tmp, where concurrent installs (parallel test binaries) trip over each other.
+absl::StatusOr<pid_t> Spawn(const std::vector<std::string>& argv, const std::string& log_path,
+                            const std::string& tmp_dir) {
   std::vector<char*> args;
   for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
   args.push_back(nullptr);
+  // The environment is built before fork: only async-signal-safe calls may follow it.
+  std::vector<std::string> env_strings = {absl::StrCat("TMPDIR=", tmp_dir)};
+  for (char** entry = environ; *entry != nullptr; ++entry) {
+    if (std::strncmp(*entry, "TMPDIR=", 7) != 0) env_strings.push_back(*entry);
+  }
+  std::vector<char*> env;
+  for (std::string& entry : env_strings) env.push_back(entry.data());
+  env.push_back(nullptr);
   const pid_t parent = getpid();
   const int log_fd = open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
   if (log_fd < 0) return absl::InternalError(absl::StrCat("cannot open ", log_path));
@@ -64,7 +77,7 @@ absl::StatusOr<pid_t> Spawn(const std::vector<std::string>& argv, const std::str
     dup2(log_fd, STDERR_FILENO);
     const int null_fd = open("/dev/null", O_RDONLY);
     if (null_fd >= 0) dup2(null_fd, STDIN_FILENO);
-    execv(args[0], args.data());
+    execve(args[0], args.data(), env.data());
     _exit(127);
   }
   close(log_fd);
@@ -89,7 +102,8 @@ std::string CurrentUserName() {
   return geteuid() == 0 ? "root" : "";
 }
 
-absl::Status InitialiseDataDir(const std::string& data_dir, const std::string& log_path) {
+absl::Status InitialiseDataDir(const std::string& data_dir, const std::string& log_path,
+                               const std::string& tmp_dir) {
   const std::string install_db = FindExecutable("mariadb-install-db");
   if (install_db.empty()) {
     return absl::FailedPreconditionError(
@@ -101,9 +115,10 @@ absl::Status InitialiseDataDir(const std::string& data_dir, const std::string& l
                                    absl::StrCat("--datadir=", data_dir),
                                    "--auth-root-authentication-method=normal",
                                    "--skip-test-db",
+                                   absl::StrCat("--tmpdir=", tmp_dir),
                                    "--skip-name-resolve"};
   if (!CurrentUserName().empty()) argv.push_back(absl::StrCat("--user=", CurrentUserName()));
-  absl::StatusOr<pid_t> pid = Spawn(argv, log_path);
+  absl::StatusOr<pid_t> pid = Spawn(argv, log_path, tmp_dir);
   if (!pid.ok()) return pid.status();
   int status = 0;
   waitpid(*pid, &status, 0);
@@ -131,6 +146,8 @@ absl::StatusOr<std::unique_ptr<EmbeddedMariaDb>> EmbeddedMariaDb::Start(
   const std::string socket = (base / "mysqld.sock").string();
   const std::string pid_file = (base / "mysqld.pid").string();
   const std::string log_path = (base / "mysqld.err").string();
+  const std::string tmp_dir = (base / "tmp").string();
+  fs::create_directories(tmp_dir, error);
   if (socket.size() > kMaxSocketPath) {
     return absl::FailedPreconditionError(absl::StrCat(
         "data directory path too long for a Unix socket (", socket.size(), " > ", kMaxSocketPath,
@@ -145,7 +162,9 @@ absl::StatusOr<std::unique_ptr<EmbeddedMariaDb>> EmbeddedMariaDb::Start(
     }
   }
   if (!fs::exists(fs::path(data_dir) / "mysql")) {
-    if (absl::Status status = InitialiseDataDir(data_dir, log_path); !status.ok()) return status;
+    if (absl::Status status = InitialiseDataDir(data_dir, log_path, tmp_dir); !status.ok()) {
+      return status;
+    }
   }
 
   const std::string mariadbd = FindExecutable("mariadbd");
@@ -161,6 +180,7 @@ absl::StatusOr<std::unique_ptr<EmbeddedMariaDb>> EmbeddedMariaDb::Start(
       absl::StrCat("--socket=", socket),
       absl::StrCat("--pid-file=", pid_file),
       absl::StrCat("--log-error=", log_path),
+      absl::StrCat("--tmpdir=", tmp_dir),
       "--skip-networking",
       "--skip-name-resolve",
       "--character-set-server=utf8mb4",
@@ -181,7 +201,7 @@ absl::StatusOr<std::unique_ptr<EmbeddedMariaDb>> EmbeddedMariaDb::Start(
   db->endpoint_.unix_socket = socket;
   db->endpoint_.user = "root";
   db->endpoint_.database = "mysql";
-  absl::StatusOr<pid_t> pid = Spawn(argv, log_path);
+  absl::StatusOr<pid_t> pid = Spawn(argv, log_path, tmp_dir);
   if (!pid.ok()) return pid.status();
   db->pid_ = *pid;
 
