@@ -59,10 +59,12 @@ if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet mariadb 2
   systemctl stop mariadb || true
 fi
 
-# Node tooling: buf (proto lint) and @grpc/grpc-js (e2e client), pinned in tools/package.json.
+# Node tooling: buf (proto lint) and @grpc/grpc-js (e2e client), pinned in
+# tests/e2e/package.json and its lock file.
 if command -v npm >/dev/null 2>&1 && [[ -f "$repo_root/tests/e2e/package.json" ]]; then
   if [[ ! -d "$repo_root/tests/e2e/node_modules/@grpc/grpc-js" || ! -x "$repo_root/tests/e2e/node_modules/.bin/buf" ]]; then
-    (cd "$repo_root/tests/e2e" && npm install --no-audit --no-fund --loglevel=error)
+    # npm ci installs exactly what package-lock.json pins.
+    (cd "$repo_root/tests/e2e" && npm ci --no-audit --no-fund --loglevel=error)
   fi
 fi
 echo "install-deps: ok"
