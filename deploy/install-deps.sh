@@ -63,8 +63,9 @@ fi
 # tests/e2e/package.json and its lock file.
 if command -v npm >/dev/null 2>&1 && [[ -f "$repo_root/tests/e2e/package.json" ]]; then
   if [[ ! -d "$repo_root/tests/e2e/node_modules/@grpc/grpc-js" || ! -x "$repo_root/tests/e2e/node_modules/.bin/buf" ]]; then
-    # npm ci installs exactly what package-lock.json pins.
-    (cd "$repo_root/tests/e2e" && npm ci --no-audit --no-fund --loglevel=error)
+    # Exact versions in package.json, resolved through package-lock.json. (`npm ci`
+    # rejects this lock file: npm 11 leaves out buf's binaries for other platforms.)
+    (cd "$repo_root/tests/e2e" && npm install --no-audit --no-fund --loglevel=error)
   fi
 fi
 echo "install-deps: ok"

@@ -1,10 +1,13 @@
-// End-to-end test from another gRPC implementation: Node's @grpc/grpc-js drives the
-// real crm-server binary (with its embedded MariaDB) through the public protos only.
-// It proves the contract works outside C++: tenants, keys, contacts, pagination,
-// filters, etags, isolation and the documented error codes.
 'use strict';
+// End-to-end test of crm-server driven from Node's @grpc/grpc-js: tenants and keys
+// through TenantAdminService, then the ContactService life cycle, tenant isolation and
+// the documented error codes. It starts its own server (CRM_SERVER_BIN, default
+// <repo>/build/bin/crm-server) on a free 127.0.0.1 port with a fresh data directory,
+// and always stops it and removes the directory at the end.
+//
+// Run: node --test tests/e2e/contacts_e2e.test.js
 
-const { test, before, after } = require('node:test');
+const { describe, it, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const { spawn } = require('node:child_process');
 const crypto = require('node:crypto');
@@ -12,210 +15,506 @@ const fs = require('node:fs');
 const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
+
 const grpc = require('@grpc/grpc-js');
 const protoLoader = require('@grpc/proto-loader');
 
-const REPO = path.resolve(__dirname, '..', '..');
-const SERVER = process.env.CRM_SERVER_BIN || path.join(REPO, 'build', 'bin', 'crm-server');
+const REPO_ROOT = path.resolve(__dirname, '..', '..');
+const PROTO_DIR = path.join(REPO_ROOT, 'protos');
+const SERVER_BIN = process.env.CRM_SERVER_BIN || path.join(REPO_ROOT, 'build', 'bin', 'crm-server');
 
-const definition = protoLoader.loadSync(
-  ['crm/v1/tenant_admin.proto', 'crm/v1/account.proto', 'crm/v1/contact.proto'],
-  { includeDirs: [path.join(REPO, 'protos')], keepCase: true, longs: String, enums: String,
-    defaults: true, oneofs: true });
-const crm = grpc.loadPackageDefinition(definition).crm.v1;
+const STARTUP_TIMEOUT_MS = 60_000;
+const SHUTDOWN_TIMEOUT_MS = 30_000;
+const CALL_DEADLINE_MS = 15_000;
 
-let server;       // child process
-let dataDir;
-let address;
-let adminKey;
-let admin;        // TenantAdminService client
-let contacts;     // ContactService client
-let accounts;     // AccountService client
+const packageDefinition = protoLoader.loadSync(
+  ['crm/v1/tenant_admin.proto', 'crm/v1/contact.proto'],
+  { includeDirs: [PROTO_DIR], keepCase: true, longs: String, enums: String, defaults: true, oneofs: true });
+const crmV1 = grpc.loadPackageDefinition(packageDefinition).crm.v1;
 
+// ---------------------------------------------------------------------------------
+// Server process management.
+
+/** A free TCP port on 127.0.0.1 (bind to port 0, read it, close). */
 function freePort() {
   return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
     });
   });
 }
 
-// Promisified unary call with the key as bearer token.
-function call(client, method, request, key) {
-  const metadata = new grpc.Metadata();
-  if (key) metadata.set('authorization', `Bearer ${key}`);
+const server = {
+  child: null,
+  exited: null, // Promise resolved with {code, signal} when the child exits.
+  dataDir: null,
+  port: 0,
+  log: [], // stderr/stdout lines, for diagnostics on failure
+};
+
+function logTail(n = 40) {
+  return server.log.slice(-n).join('\n');
+}
+
+function startServer() {
   return new Promise((resolve, reject) => {
-    client[method](request, metadata, { deadline: Date.now() + 20000 }, (error, response) => {
-      if (error) reject(error); else resolve(response);
+    const args = ['--listen', `127.0.0.1:${server.port}`, '--data-dir', server.dataDir];
+    const child = spawn(SERVER_BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    server.child = child;
+    server.exited = new Promise((res) => child.once('exit', (code, signal) => res({ code, signal })));
+
+    let settled = false;
+    const finish = (err) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (err) reject(err); else resolve();
+    };
+    const timer = setTimeout(() => finish(new Error(
+      `crm-server did not report "listening" within ${STARTUP_TIMEOUT_MS} ms; log tail:\n${logTail()}`)),
+    STARTUP_TIMEOUT_MS);
+
+    const onData = (stream) => {
+      let buf = '';
+      stream.setEncoding('utf8');
+      stream.on('data', (chunk) => {
+        buf += chunk;
+        let nl;
+        while ((nl = buf.indexOf('\n')) >= 0) {
+          const line = buf.slice(0, nl);
+          buf = buf.slice(nl + 1);
+          server.log.push(line);
+          if (server.log.length > 2000) server.log.splice(0, 1000);
+          if (line.includes('crm-server listening on')) finish();
+        }
+      });
+    };
+    onData(child.stdout);
+    onData(child.stderr);
+    child.once('error', (err) => finish(new Error(`cannot start ${SERVER_BIN}: ${err.message}`)));
+    child.once('exit', (code, signal) => finish(new Error(
+      `crm-server exited during startup (code ${code}, signal ${signal}); log tail:\n${logTail()}`)));
+  });
+}
+
+async function stopServer() {
+  const child = server.child;
+  if (!child) return;
+  if (child.exitCode === null && child.signalCode === null) {
+    child.kill('SIGTERM');
+    const timeout = new Promise((res) => setTimeout(() => res('timeout'), SHUTDOWN_TIMEOUT_MS).unref());
+    const result = await Promise.race([server.exited, timeout]);
+    if (result === 'timeout') {
+      child.kill('SIGKILL');
+      await server.exited;
+      server.child = null;
+      throw new Error(`crm-server did not exit within ${SHUTDOWN_TIMEOUT_MS} ms of SIGTERM; log tail:\n${logTail()}`);
+    }
+  }
+  const { code, signal } = await server.exited;
+  server.child = null;
+  // A clean SIGTERM shutdown exits with status 0.
+  assert.equal(signal, null, `crm-server died of signal ${signal}; log tail:\n${logTail()}`);
+  assert.equal(code, 0, `crm-server exited with status ${code}; log tail:\n${logTail()}`);
+}
+
+// Last resort if the test process is torn down without running `after`: ask the
+// server to shut itself (and its embedded MariaDB) down.
+process.on('exit', () => {
+  if (server.child && server.child.exitCode === null && server.child.signalCode === null) {
+    try { server.child.kill('SIGTERM'); } catch { /* already gone */ }
+  }
+});
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.once(sig, () => process.exit(128 + os.constants.signals[sig]));
+}
+
+// ---------------------------------------------------------------------------------
+// gRPC helpers.
+
+const clients = {};
+
+function metadataFor(key) {
+  const md = new grpc.Metadata();
+  if (key !== undefined && key !== null) md.set('authorization', `Bearer ${key}`);
+  return md;
+}
+
+/** Calls a unary method; resolves with the response, rejects with the grpc error. */
+function call(client, method, request, key) {
+  return new Promise((resolve, reject) => {
+    const deadline = new Date(Date.now() + CALL_DEADLINE_MS);
+    client[method](request, metadataFor(key), { deadline }, (err, response) => {
+      if (err) reject(err); else resolve(response);
     });
   });
 }
 
-async function expectCode(promise, code, messagePart) {
-  await assert.rejects(promise, (error) => {
-    assert.equal(error.code, code, `expected ${code}, got ${error.code}: ${error.details}`);
-    if (messagePart) assert.match(error.details, new RegExp(messagePart));
-    return true;
-  });
+const codeName = (code) => Object.keys(grpc.status).find((k) => grpc.status[k] === code) || String(code);
+
+/** Asserts that `promise` fails with `code`; returns the error. */
+async function expectCode(promise, code, what) {
+  let response;
+  try {
+    response = await promise;
+  } catch (err) {
+    assert.ok(err && typeof err.code === 'number', `${what}: not a gRPC error: ${err}`);
+    assert.equal(codeName(err.code), codeName(code),
+      `${what}: expected ${codeName(code)}, got ${codeName(err.code)}: ${err.details}`);
+    assert.ok(typeof err.details === 'string' && err.details.length > 0, `${what}: empty error message`);
+    return err;
+  }
+  assert.fail(`${what}: expected ${codeName(code)}, but the call succeeded: ${JSON.stringify(response)}`);
 }
+
+const admin = (method, request) => call(clients.admin, method, request, state.adminKey);
+const contactsAs = (key, method, request) => call(clients.contacts, method, request, key);
+
+const sorted = (xs) => [...xs].sort();
+
+// ---------------------------------------------------------------------------------
+// Shared state between the ordered steps below.
+
+const state = {
+  adminKey: null,
+  tenantA: null, // Tenant
+  tenantB: null,
+  keyA: null, // full API key strings
+  keyB: null,
+  alice: null, // Contacts of tenant A
+  bob: null,
+  carol: null,
+  dave: null, // Contact of tenant B
+};
+
+const suffix = crypto.randomBytes(3).toString('hex');
 
 before(async () => {
-  assert.ok(fs.existsSync(SERVER), `crm-server binary not found at ${SERVER}`);
-  // Short path: the embedded MariaDB's Unix socket must stay under 108 bytes.
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-e2e-'));
-  address = `127.0.0.1:${await freePort()}`;
-  server = spawn(SERVER, ['--listen', address, '--data-dir', dataDir],
-                 { stdio: ['ignore', 'ignore', 'pipe'] });
-  let log = '';
-  server.stderr.on('data', (chunk) => { log += chunk; });
-  await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server not ready in 60 s:\n${log}`)), 60000);
-    const poll = setInterval(() => {
-      if (log.includes('crm-server listening')) {
-        clearInterval(poll); clearTimeout(timer); resolve();
-      }
-    }, 50);
-    server.once('exit', (code) => {
-      clearInterval(poll); clearTimeout(timer);
-      reject(new Error(`server exited with ${code}:\n${log}`));
-    });
-  });
-  adminKey = fs.readFileSync(path.join(dataDir, 'admin.key'), 'utf8').trim();
-  const credentials = grpc.credentials.createInsecure();
-  admin = new crm.TenantAdminService(address, credentials);
-  contacts = new crm.ContactService(address, credentials);
-  accounts = new crm.AccountService(address, credentials);
+  assert.ok(fs.existsSync(SERVER_BIN), `crm-server binary not found at ${SERVER_BIN} (set CRM_SERVER_BIN)`);
+  // Short path: the embedded MariaDB's Unix socket lives under it (limit 107 bytes).
+  server.dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crme2e-'));
+  server.port = await freePort();
+  await startServer();
+
+  const keyFile = path.join(server.dataDir, 'admin.key');
+  state.adminKey = fs.readFileSync(keyFile, 'utf8').trim();
+  assert.ok(state.adminKey.length > 0, 'admin key file is empty');
+
+  const target = `127.0.0.1:${server.port}`;
+  const creds = grpc.credentials.createInsecure();
+  clients.admin = new crmV1.TenantAdminService(target, creds);
+  clients.contacts = new crmV1.ContactService(target, creds);
+  await new Promise((resolve, reject) => clients.contacts.waitForReady(
+    new Date(Date.now() + STARTUP_TIMEOUT_MS), (err) => (err ? reject(err) : resolve())));
 });
 
 after(async () => {
-  for (const client of [admin, contacts, accounts]) client?.close();
-  if (server && server.exitCode === null) {
-    const exited = new Promise((resolve) => server.once('exit', resolve));
-    server.kill('SIGTERM');
-    const timer = setTimeout(() => server.kill('SIGKILL'), 30000);
-    await exited;
-    clearTimeout(timer);
+  for (const c of Object.values(clients)) c.close();
+  try {
+    await stopServer();
+  } finally {
+    if (server.dataDir) fs.rmSync(server.dataDir, { recursive: true, force: true });
   }
-  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function newTenant(prefix) {
-  const tenantId = `${prefix}-${crypto.randomBytes(4).toString('hex')}`;
-  const requestId = crypto.randomUUID();
-  const request = { tenant_id: tenantId, request_id: requestId,
-                    tenant: { display_name: `E2E ${prefix}`, currency_code: 'EUR' } };
-  const tenant = await call(admin, 'CreateTenant', request, adminKey);
-  assert.equal(tenant.name, `tenants/${tenantId}`);
-  assert.equal(tenant.state, 'STATE_ACTIVE');
-  // Replaying the request id returns the same tenant instead of failing or duplicating.
-  const replay = await call(admin, 'CreateTenant', request, adminKey);
-  assert.equal(replay.name, tenant.name);
-  assert.equal(replay.etag, tenant.etag);
-  const created = await call(admin, 'CreateApiKey',
-    { parent: tenant.name, api_key: { role: 'ROLE_INTEGRATION', display_name: 'node e2e' } },
-    adminKey);
-  assert.match(created.key, /^crm_[0-9a-z]{16}_[0-9a-z]{52}$/);
-  assert.equal(created.api_key.role, 'ROLE_INTEGRATION');
-  return { tenant, key: created.key };
-}
+// ---------------------------------------------------------------------------------
+// The scenario. Steps run in order and build on each other.
 
-test('tenants, keys and contacts from JavaScript', async () => {
-  const a = await newTenant('node-a');
-  const b = await newTenant('node-b');
+describe('crm-server end to end from @grpc/grpc-js', () => {
+  it('creates two tenants idempotently and an INTEGRATION key for each', async () => {
+    const requestIdA = crypto.randomUUID();
+    const tenantIdA = `e2e-a-${suffix}`;
+    const createA = {
+      tenant: { display_name: 'E2E Tenant A', currency_code: 'EUR', time_zone: 'Europe/Berlin' },
+      tenant_id: tenantIdA,
+      request_id: requestIdA,
+    };
+    state.tenantA = await admin('CreateTenant', createA);
+    assert.equal(state.tenantA.name, `tenants/${tenantIdA}`);
+    assert.equal(state.tenantA.display_name, 'E2E Tenant A');
+    assert.equal(state.tenantA.state, 'STATE_ACTIVE');
+    assert.equal(state.tenantA.currency_code, 'EUR');
+    assert.ok(state.tenantA.etag, 'tenant etag is empty');
 
-  const created = [];
-  for (let i = 0; i < 3; i++) {
-    created.push(await call(contacts, 'CreateContact', {
+    // Replaying the same request_id returns the first result, not a second tenant or
+    // an ALREADY_EXISTS.
+    const replay = await admin('CreateTenant', createA);
+    assert.equal(replay.name, state.tenantA.name);
+    assert.equal(replay.etag, state.tenantA.etag);
+    assert.deepEqual(replay.create_time, state.tenantA.create_time);
+
+    state.tenantB = await admin('CreateTenant', {
+      tenant: { display_name: 'E2E Tenant B' },
+      tenant_id: `e2e-b-${suffix}`,
       request_id: crypto.randomUUID(),
+    });
+    assert.equal(state.tenantB.name, `tenants/e2e-b-${suffix}`);
+    assert.equal(state.tenantB.currency_code, 'EUR', 'currency_code defaults to EUR');
+    assert.equal(state.tenantB.time_zone, 'UTC', 'time_zone defaults to UTC');
+
+    const listed = await admin('ListTenants', { page_size: 1000 });
+    const names = listed.tenants.map((t) => t.name);
+    assert.equal(names.filter((n) => n === state.tenantA.name).length, 1, 'replay created a duplicate tenant');
+    assert.ok(names.includes(state.tenantB.name));
+
+    for (const [tenant, slot] of [[state.tenantA, 'keyA'], [state.tenantB, 'keyB']]) {
+      const res = await admin('CreateApiKey', {
+        parent: tenant.name,
+        api_key: { display_name: 'e2e integration', role: 'ROLE_INTEGRATION' },
+      });
+      assert.ok(res.key && res.key.startsWith('crm_'), `unexpected key format: ${res.key}`);
+      assert.ok(res.api_key.name.startsWith(`${tenant.name}/apiKeys/`), res.api_key.name);
+      assert.equal(res.api_key.role, 'ROLE_INTEGRATION');
+      assert.equal(res.api_key.state, 'STATE_ACTIVE');
+      state[slot] = res.key;
+    }
+  });
+
+  it('creates contacts with emails, phones, tags, attributes and consents', async () => {
+    const requestId = crypto.randomUUID();
+    const aliceReq = {
       contact: {
-        given_name: `Mei${i}`, family_name: 'Wang',
-        emails: [`Mei${i}@Example.com`], phones: [`+86 138 0000 000${i}`],
-        tags: i === 0 ? ['vip'] : ['member'],
-        attributes: { favourite_line: 'anti-ageing' },
-        consents: [{ channel: 'CHANNEL_SMS', state: 'CONSENT_STATE_OPTED_IN' }],
+        given_name: 'Alice',
+        family_name: 'Anders',
+        emails: ['Alice.Anders@Example.COM', 'alice@work.example.org'],
+        phones: ['+49 (30) 1234-5678'],
+        tags: ['vip', 'newsletter'],
+        attributes: { loyalty_tier: 'gold', shoe_size: '38' },
+        consents: [
+          { channel: 'CHANNEL_EMAIL', state: 'CONSENT_STATE_OPTED_IN' },
+          { channel: 'CHANNEL_SMS', state: 'CONSENT_STATE_OPTED_OUT' },
+        ],
+        birthday: { year: 1985, month: 4, day: 12 },
+        gender: 'GENDER_FEMALE',
+        city: 'Berlin',
+        external_id: `ext-alice-${suffix}`,
       },
-    }, a.key));
-  }
-  const first = created[0];
-  assert.match(first.name, /^contacts\/[0-9a-z]{26}$/);
-  assert.equal(first.display_name, 'Mei0 Wang');
-  assert.deepEqual(first.emails, ['mei0@example.com']);
-  assert.deepEqual(first.phones, ['+8613800000000']);
-  assert.equal(first.lifecycle_stage, 'LIFECYCLE_STAGE_PROSPECT');
-  assert.equal(first.consents[0].state, 'CONSENT_STATE_OPTED_IN');
+      request_id: requestId,
+    };
+    const alice = await contactsAs(state.keyA, 'CreateContact', aliceReq);
+    assert.match(alice.name, /^contacts\/[^/]+$/);
+    assert.equal(alice.display_name, 'Alice Anders', 'display_name defaults to "given family"');
+    assert.deepEqual(sorted(alice.emails), ['alice.anders@example.com', 'alice@work.example.org']);
+    assert.deepEqual(alice.phones, ['+493012345678']);
+    assert.deepEqual(sorted(alice.tags), ['newsletter', 'vip']);
+    assert.deepEqual(alice.attributes, { loyalty_tier: 'gold', shoe_size: '38' });
+    const consents = Object.fromEntries(alice.consents.map((c) => [c.channel, c.state]));
+    assert.equal(consents.CHANNEL_EMAIL, 'CONSENT_STATE_OPTED_IN');
+    assert.equal(consents.CHANNEL_SMS, 'CONSENT_STATE_OPTED_OUT');
+    for (const c of alice.consents) {
+      assert.ok(c.update_time && Number(c.update_time.seconds) > 0, `consent ${c.channel} has no update_time`);
+    }
+    assert.deepEqual(alice.birthday, { year: 1985, month: 4, day: 12 });
+    assert.equal(alice.gender, 'GENDER_FEMALE');
+    assert.equal(alice.lifecycle_stage, 'LIFECYCLE_STAGE_PROSPECT');
+    assert.ok(alice.etag, 'contact etag is empty');
+    assert.ok(alice.create_time && Number(alice.create_time.seconds) > 0, 'create_time not set');
+    state.alice = alice;
 
-  const fetched = await call(contacts, 'GetContact', { name: first.name }, a.key);
-  assert.equal(fetched.etag, first.etag);
+    // Replaying the request_id returns the first contact, not a second one.
+    const replay = await contactsAs(state.keyA, 'CreateContact', aliceReq);
+    assert.equal(replay.name, alice.name);
+    assert.equal(replay.etag, alice.etag);
 
-  // Page through with page_size 1 until the token runs out.
-  const seen = [];
-  let pageToken = '';
-  do {
-    const page = await call(contacts, 'ListContacts', { page_size: 1, page_token: pageToken }, a.key);
-    assert.ok(page.contacts.length <= 1);
-    seen.push(...page.contacts.map((c) => c.name));
-    pageToken = page.next_page_token;
-  } while (pageToken);
-  assert.deepEqual(seen, created.map((c) => c.name));
+    state.bob = await contactsAs(state.keyA, 'CreateContact', {
+      contact: { display_name: 'Bob Builder', emails: ['bob@example.com'], tags: ['newsletter'] },
+      request_id: crypto.randomUUID(),
+    });
+    state.carol = await contactsAs(state.keyA, 'CreateContact', {
+      contact: { given_name: 'Carol', emails: ['carol@example.com'], tags: ['vip'], attributes: { loyalty_tier: 'silver' } },
+      request_id: crypto.randomUUID(),
+    });
+    assert.equal(state.carol.display_name, 'Carol');
 
-  const vip = await call(contacts, 'ListContacts', { filter: 'tags:"vip"' }, a.key);
-  assert.deepEqual(vip.contacts.map((c) => c.name), [first.name]);
+    // A second contact with the same external_id is ALREADY_EXISTS (new request_id).
+    await expectCode(contactsAs(state.keyA, 'CreateContact', {
+      contact: { given_name: 'Alice2', external_id: `ext-alice-${suffix}` },
+      request_id: crypto.randomUUID(),
+    }), grpc.status.ALREADY_EXISTS, 'duplicate external_id');
 
-  // Update with a field mask and the current etag; then the stale etag is ABORTED.
-  const updated = await call(contacts, 'UpdateContact', {
-    contact: { ...first, region: 'East China', city: 'ignored' },
-    update_mask: { paths: ['region'] },
-  }, a.key);
-  assert.equal(updated.region, 'East China');
-  assert.equal(updated.city, '');
-  assert.notEqual(updated.etag, first.etag);
-  await expectCode(call(contacts, 'UpdateContact', {
-    contact: { ...first, region: 'West' }, update_mask: { paths: ['region'] },
-  }, a.key), grpc.status.ABORTED, 'etag');
+    // Tenant B's own contact, with the same external_id as A's: ids are per tenant.
+    state.dave = await contactsAs(state.keyB, 'CreateContact', {
+      contact: { given_name: 'Dave', emails: ['dave@example.com'], tags: ['vip'], external_id: `ext-alice-${suffix}` },
+      request_id: crypto.randomUUID(),
+    });
+  });
 
-  const found = await call(contacts, 'LookupContact', { email: 'MEI0@example.com' }, a.key);
-  assert.equal(found.name, first.name);
+  it('gets a contact', async () => {
+    const got = await contactsAs(state.keyA, 'GetContact', { name: state.alice.name });
+    assert.equal(got.name, state.alice.name);
+    assert.equal(got.etag, state.alice.etag);
+    assert.equal(got.display_name, 'Alice Anders');
+    assert.deepEqual(sorted(got.emails), sorted(state.alice.emails));
+    assert.deepEqual(got.attributes, state.alice.attributes);
+    assert.equal(got.external_id, `ext-alice-${suffix}`);
+  });
 
-  // Isolation: tenant B sees none of A's contacts, by name, lookup or list.
-  await expectCode(call(contacts, 'GetContact', { name: first.name }, b.key), grpc.status.NOT_FOUND);
-  await expectCode(call(contacts, 'LookupContact', { email: 'mei0@example.com' }, b.key),
-                   grpc.status.NOT_FOUND);
-  const bList = await call(contacts, 'ListContacts', {}, b.key);
-  assert.equal(bList.contacts.length, 0);
-  await expectCode(call(contacts, 'DeleteContact', { name: first.name }, b.key), grpc.status.NOT_FOUND);
+  it('lists page by page with page_size 1 to the end', async () => {
+    const seen = [];
+    let pageToken = '';
+    let pages = 0;
+    do {
+      const res = await contactsAs(state.keyA, 'ListContacts', { page_size: 1, page_token: pageToken });
+      assert.ok(res.contacts.length <= 1, `page_size 1 returned ${res.contacts.length} contacts`);
+      seen.push(...res.contacts.map((c) => c.name));
+      pageToken = res.next_page_token;
+      pages += 1;
+      assert.ok(pages <= 10, 'pagination does not terminate');
+    } while (pageToken);
+    // Default order is create_time: creation order.
+    assert.deepEqual(seen, [state.alice.name, state.bob.name, state.carol.name]);
+    assert.ok(!seen.includes(state.dave.name), "tenant A's list returned tenant B's contact");
+  });
 
-  // A's page token is worthless to B.
-  const aPage = await call(contacts, 'ListContacts', { page_size: 1 }, a.key);
-  assert.ok(aPage.next_page_token);
-  await expectCode(call(contacts, 'ListContacts', { page_size: 1, page_token: aPage.next_page_token },
-                        b.key), grpc.status.INVALID_ARGUMENT, 'page_token');
+  it('lists with a filter', async () => {
+    const vip = await contactsAs(state.keyA, 'ListContacts', { filter: 'tags:"vip"' });
+    assert.deepEqual(vip.contacts.map((c) => c.name), [state.alice.name, state.carol.name]);
+    assert.equal(vip.next_page_token, '');
 
-  // Errors a partner developer will meet, with the documented codes.
-  await expectCode(call(contacts, 'CreateContact', { contact: { given_name: 'X', emails: ['nope'] } },
-                        a.key), grpc.status.INVALID_ARGUMENT, 'emails\\[0\\]');
-  await expectCode(call(contacts, 'ListContacts', { filter: 'region = ' }, a.key),
-                   grpc.status.INVALID_ARGUMENT, 'position');
-  await expectCode(call(contacts, 'ListContacts', {}, null), grpc.status.UNAUTHENTICATED);
-  await expectCode(call(contacts, 'ListContacts', {}, adminKey), grpc.status.PERMISSION_DENIED);
-  await expectCode(call(admin, 'ListTenants', {}, a.key), grpc.status.PERMISSION_DENIED);
+    const gold = await contactsAs(state.keyA, 'ListContacts', {
+      filter: 'attributes.loyalty_tier = "gold" AND NOT tags:"nope"',
+    });
+    assert.deepEqual(gold.contacts.map((c) => c.name), [state.alice.name]);
 
-  await call(contacts, 'DeleteContact', { name: first.name, etag: updated.etag }, a.key);
-  await expectCode(call(contacts, 'GetContact', { name: first.name }, a.key), grpc.status.NOT_FOUND);
+    const byName = await contactsAs(state.keyA, 'ListContacts', {
+      filter: 'display_name:"bob" OR display_name:"carol"', order_by: 'display_name desc',
+    });
+    assert.deepEqual(byName.contacts.map((c) => c.name), [state.carol.name, state.bob.name]);
+  });
 
-  // Accounts work the same way; money comes back in the tenant's currency.
-  const account = await call(accounts, 'CreateAccount', {
-    account: { display_name: 'Acme GmbH', annual_revenue: { units: '2500000', nanos: 500000000 },
-               tier: 'TIER_A' },
-  }, a.key);
-  assert.equal(account.annual_revenue.currency_code, 'EUR');
-  assert.equal(account.annual_revenue.units, '2500000');
-  await expectCode(call(accounts, 'GetAccount', { name: account.name }, b.key), grpc.status.NOT_FOUND);
+  it('updates with an update_mask and etag, and rejects a stale etag with ABORTED', async () => {
+    const before = await contactsAs(state.keyA, 'GetContact', { name: state.alice.name });
+    const updated = await contactsAs(state.keyA, 'UpdateContact', {
+      contact: {
+        name: before.name,
+        etag: before.etag,
+        city: 'Hamburg',
+        tags: ['vip', 'gold-club'],
+        // Not in the mask: must be left alone.
+        family_name: 'Ignored',
+        emails: ['ignored@example.com'],
+      },
+      update_mask: { paths: ['city', 'tags'] },
+    });
+    assert.equal(updated.name, before.name);
+    assert.equal(updated.city, 'Hamburg');
+    assert.deepEqual(sorted(updated.tags), ['gold-club', 'vip']);
+    assert.equal(updated.family_name, 'Anders', 'a field outside update_mask changed');
+    assert.deepEqual(sorted(updated.emails), sorted(before.emails), 'a field outside update_mask changed');
+    assert.notEqual(updated.etag, before.etag, 'etag did not change on update');
 
-  // A revoked key stops working at once on this server.
-  const keys = await call(admin, 'ListApiKeys', { parent: a.tenant.name }, adminKey);
-  await call(admin, 'RevokeApiKey', { name: keys.api_keys[0].name }, adminKey);
-  await expectCode(call(contacts, 'ListContacts', {}, a.key), grpc.status.UNAUTHENTICATED);
+    const reread = await contactsAs(state.keyA, 'GetContact', { name: before.name });
+    assert.equal(reread.city, 'Hamburg');
+    assert.equal(reread.etag, updated.etag);
+
+    // The etag read before the first update is stale now.
+    const err = await expectCode(contactsAs(state.keyA, 'UpdateContact', {
+      contact: { name: before.name, etag: before.etag, city: 'Munich' },
+      update_mask: { paths: ['city'] },
+    }), grpc.status.ABORTED, 'update with stale etag');
+    assert.ok(!/select|update\s+\w+\s+set|sql/i.test(err.details), `SQL in message: ${err.details}`);
+
+    const unchanged = await contactsAs(state.keyA, 'GetContact', { name: before.name });
+    assert.equal(unchanged.city, 'Hamburg', 'the stale update was applied');
+    state.alice = unchanged;
+  });
+
+  it('looks a contact up by email', async () => {
+    const found = await contactsAs(state.keyA, 'LookupContact', { email: 'ALICE.ANDERS@example.com' });
+    assert.equal(found.name, state.alice.name);
+    const byPhone = await contactsAs(state.keyA, 'LookupContact', { phone: '+493012345678' });
+    assert.equal(byPhone.name, state.alice.name);
+    await expectCode(contactsAs(state.keyA, 'LookupContact', { email: 'nobody@example.com' }),
+      grpc.status.NOT_FOUND, 'lookup of an unknown email');
+    // Tenant B has no contact with A's email.
+    await expectCode(contactsAs(state.keyB, 'LookupContact', { email: 'alice.anders@example.com' }),
+      grpc.status.NOT_FOUND, "tenant B looking up tenant A's email");
+  });
+
+  it("isolates tenants: B cannot read A's contacts", async () => {
+    await expectCode(contactsAs(state.keyB, 'GetContact', { name: state.alice.name }),
+      grpc.status.NOT_FOUND, "tenant B getting tenant A's contact");
+    // The same answer as for a contact that does not exist at all.
+    const missing = state.alice.name.slice(0, -1) + (state.alice.name.endsWith('0') ? '1' : '0');
+    await expectCode(contactsAs(state.keyB, 'GetContact', { name: missing }),
+      grpc.status.NOT_FOUND, 'tenant B getting a missing contact');
+
+    const listB = await contactsAs(state.keyB, 'ListContacts', { page_size: 1000 });
+    assert.deepEqual(listB.contacts.map((c) => c.name), [state.dave.name]);
+    const vipB = await contactsAs(state.keyB, 'ListContacts', { filter: 'tags:"vip"' });
+    assert.deepEqual(vipB.contacts.map((c) => c.name), [state.dave.name]);
+
+    await expectCode(contactsAs(state.keyB, 'UpdateContact', {
+      contact: { name: state.alice.name, city: 'Nowhere' }, update_mask: { paths: ['city'] },
+    }), grpc.status.NOT_FOUND, "tenant B updating tenant A's contact");
+    await expectCode(contactsAs(state.keyB, 'DeleteContact', { name: state.alice.name }),
+      grpc.status.NOT_FOUND, "tenant B deleting tenant A's contact");
+    const stillThere = await contactsAs(state.keyA, 'GetContact', { name: state.alice.name });
+    assert.equal(stillThere.city, 'Hamburg');
+  });
+
+  it('returns the documented error codes', async () => {
+    const badEmail = await expectCode(contactsAs(state.keyA, 'CreateContact', {
+      contact: { given_name: 'Eve', emails: ['not-an-email'] }, request_id: crypto.randomUUID(),
+    }), grpc.status.INVALID_ARGUMENT, 'invalid email');
+    assert.match(badEmail.details, /emails/, `message does not name the field: ${badEmail.details}`);
+
+    const badFilter = await expectCode(contactsAs(state.keyA, 'ListContacts', { filter: 'tags:("vip"' }),
+      grpc.status.INVALID_ARGUMENT, 'malformed filter');
+    assert.match(badFilter.details, /filter/, `message does not name the field: ${badFilter.details}`);
+    await expectCode(contactsAs(state.keyA, 'ListContacts', { filter: 'no_such_field = "x"' }),
+      grpc.status.INVALID_ARGUMENT, 'filter on an unknown field');
+
+    await expectCode(contactsAs(undefined, 'ListContacts', {}), grpc.status.UNAUTHENTICATED, 'no key');
+    await expectCode(contactsAs('crm_bogus_notakey', 'ListContacts', {}),
+      grpc.status.UNAUTHENTICATED, 'malformed key');
+    await expectCode(contactsAs(state.adminKey, 'ListContacts', {}),
+      grpc.status.PERMISSION_DENIED, 'platform-admin key calling ContactService');
+    await expectCode(contactsAs(state.adminKey, 'GetContact', { name: state.alice.name }),
+      grpc.status.PERMISSION_DENIED, 'platform-admin key getting a contact');
+    await expectCode(call(clients.admin, 'CreateTenant', {
+      tenant: { display_name: 'nope' }, request_id: crypto.randomUUID(),
+    }, state.keyA), grpc.status.PERMISSION_DENIED, 'integration key calling CreateTenant');
+
+    // A page token belongs to its tenant (and query).
+    const pageA = await contactsAs(state.keyA, 'ListContacts', { page_size: 1 });
+    assert.ok(pageA.next_page_token, 'tenant A has more than one contact, expected a next_page_token');
+    await expectCode(contactsAs(state.keyB, 'ListContacts', { page_size: 1, page_token: pageA.next_page_token }),
+      grpc.status.INVALID_ARGUMENT, "tenant B using tenant A's page token");
+    await expectCode(contactsAs(state.keyA, 'ListContacts', {
+      page_size: 1, page_token: pageA.next_page_token, filter: 'tags:"vip"',
+    }), grpc.status.INVALID_ARGUMENT, 'page token reused with a different filter');
+  });
+
+  it('deletes a contact', async () => {
+    const current = await contactsAs(state.keyA, 'GetContact', { name: state.bob.name });
+    await expectCode(contactsAs(state.keyA, 'DeleteContact', { name: current.name, etag: state.alice.etag }),
+      grpc.status.ABORTED, 'delete with a wrong etag');
+    const empty = await contactsAs(state.keyA, 'DeleteContact', { name: current.name, etag: current.etag });
+    assert.deepEqual(empty, {});
+    await expectCode(contactsAs(state.keyA, 'GetContact', { name: current.name }),
+      grpc.status.NOT_FOUND, 'get after delete');
+    await expectCode(contactsAs(state.keyA, 'LookupContact', { email: 'bob@example.com' }),
+      grpc.status.NOT_FOUND, 'lookup after delete');
+    const list = await contactsAs(state.keyA, 'ListContacts', {});
+    assert.deepEqual(list.contacts.map((c) => c.name), [state.alice.name, state.carol.name]);
+  });
+
+  it('rejects a revoked key with UNAUTHENTICATED', async () => {
+    const res = await admin('CreateApiKey', {
+      parent: state.tenantA.name, api_key: { display_name: 'short-lived', role: 'ROLE_ANALYST' },
+    });
+    const list = await contactsAs(res.key, 'ListContacts', { page_size: 1 });
+    assert.equal(list.contacts.length, 1);
+    await expectCode(contactsAs(res.key, 'CreateContact', {
+      contact: { given_name: 'Readonly' }, request_id: crypto.randomUUID(),
+    }), grpc.status.PERMISSION_DENIED, 'ANALYST key writing a contact');
+    const revoked = await admin('RevokeApiKey', { name: res.api_key.name });
+    assert.equal(revoked.state, 'STATE_REVOKED');
+    await expectCode(contactsAs(res.key, 'ListContacts', {}), grpc.status.UNAUTHENTICATED, 'revoked key');
+  });
 });
