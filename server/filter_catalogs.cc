@@ -21,11 +21,16 @@ std::vector<std::pair<std::string, int64_t>> EnumValues(const google::protobuf::
 }
 
 FieldSpec Field(const char* name, FieldType type, const char* column) {
-  return FieldSpec{name, type, column, {}};
+  return FieldSpec{name, type, column, {}, {}};
+}
+
+// A reference to another resource, compared by id so the column's index serves it.
+FieldSpec ResourceName(const char* name, const char* column, const char* prefix) {
+  return FieldSpec{name, FieldType::kResourceName, column, {}, prefix};
 }
 
 FieldSpec Enum(const char* name, const char* column, const google::protobuf::EnumDescriptor* e) {
-  return FieldSpec{name, FieldType::kEnum, column, EnumValues(e)};
+  return FieldSpec{name, FieldType::kEnum, column, EnumValues(e), {}};
 }
 
 }  // namespace
@@ -74,8 +79,7 @@ const filter::FieldCatalog& ContactFilterFields() {
       Enum("gender", "gender", v1::Contact::Gender_descriptor()),
       Field("region", FieldType::kString, "region"),
       Field("city", FieldType::kString, "city"),
-      // The API speaks resource names; the column holds the bare id.
-      Field("account", FieldType::kString, "CONCAT('accounts/', account_id)"),
+      ResourceName("account", "account_id", "accounts/"),
       Field("owner", FieldType::kString, "owner"),
       Field("store_id", FieldType::kString, "store_id"),
       Field("source", FieldType::kString, "source"),

@@ -14,17 +14,25 @@
 namespace crm::storage {
 
 // Where the page after `last` starts. Works for any resource message with `name`
-// (`.../{id}`), `display_name`, `create_time` and `update_time`.
+// (`.../{id}`) and `create_time`; the other sort keys need the matching field (the
+// service only offers sort keys its resource has).
 template <typename Resource>
 ListCursor CursorAfter(const Resource& last, const ListTable& table, SortKey key) {
   ListCursor cursor;
   cursor.id = last.name().substr(last.name().rfind('/') + 1);
   switch (key) {
     case SortKey::kDisplayName:
-      cursor.sort_value = last.display_name();
+      if constexpr (requires { last.display_name(); }) cursor.sort_value = last.display_name();
       break;
     case SortKey::kUpdateTime:
-      cursor.sort_value = ToSqlDatetime(FromProtoTimestamp(last.update_time()));
+      if constexpr (requires { last.update_time(); }) {
+        cursor.sort_value = ToSqlDatetime(FromProtoTimestamp(last.update_time()));
+      }
+      break;
+    case SortKey::kPurchaseTime:
+      if constexpr (requires { last.purchase_time(); }) {
+        cursor.sort_value = ToSqlDatetime(FromProtoTimestamp(last.purchase_time()));
+      }
       break;
     case SortKey::kCreateTime:
       if (!table.id_is_time_ordered) {

@@ -13,6 +13,8 @@ std::string SortColumn(SortKey key, const ListTable& table) {
       return "update_time";
     case SortKey::kDisplayName:
       return "display_name";
+    case SortKey::kPurchaseTime:
+      return "purchase_time";
   }
   return table.id_column;
 }

@@ -53,6 +53,9 @@ void ValidateSpec(const FieldSpec& spec) {
   } else if (!spec.enum_values.empty()) {
     CatalogBug(spec.name, "enum_values given for a field that is not kEnum");
   }
+  if ((spec.type == FieldType::kResourceName) == spec.resource_prefix.empty()) {
+    CatalogBug(spec.name, "resource_prefix is required for, and only for, kResourceName");
+  }
 }
 
 }  // namespace
@@ -79,6 +82,8 @@ std::string_view FieldTypeName(FieldType type) {
       return "list";
     case FieldType::kStringMap:
       return "map";
+    case FieldType::kResourceName:
+      return "resource name";
   }
   return "unknown";
 }

@@ -73,6 +73,9 @@ enum class FieldType {
   kMoneyMicros,  // BIGINT column holding money in micros (1e-6 units); literal
                  // is a decimal number like 1000 or 12.5 (at most 6 decimals).
   kStringList,   // JSON array of strings column; only `:` (contains element).
+  kResourceName, // Id column of a referenced resource; the literal is its quoted
+                 // resource name `resource_prefix` + id (e.g. "contacts/01j..."),
+                 // bound as the bare id so the column's index is used. `=`, `!=`.
   kStringMap,    // JSON object string->string column: `attributes.KEY <op> "v"`
                  // compares a value, `attributes:KEY` tests key presence.
 };
@@ -86,6 +89,8 @@ struct FieldSpec {
   std::string column;  // Trusted SQL expression, e.g. "c.display_name".
   // kEnum only: API name -> stored integer.
   std::vector<std::pair<std::string, int64_t>> enum_values;
+  // kResourceName only: the collection prefix of valid values, e.g. "contacts/".
+  std::string resource_prefix;
 };
 
 // The whitelist of filterable fields for one resource. Catalogs are written by

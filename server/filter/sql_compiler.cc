@@ -11,6 +11,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
 #include "server/filter/ast.h"
@@ -182,7 +183,33 @@ class SqlCompiler {
         return EmitStringList(restriction, *spec, sql);
       case FieldType::kStringMap:
         return EmitMapPresence(restriction, *spec, sql);
+      case FieldType::kResourceName:
+        return EmitResourceName(restriction, *spec, sql);
     }
+    return absl::OkStatus();
+  }
+
+  // `contact = "contacts/ID"` compares the id column with ID, so an index on the
+  // column serves it (a CONCAT over the column could not use one).
+  absl::Status EmitResourceName(const Restriction& restriction, const FieldSpec& spec,
+                                std::string& sql) {
+    if (absl::Status status = CheckComparator(restriction, spec, kEqualityComparators);
+        !status.ok()) {
+      return status;
+    }
+    if (absl::Status status = RequireQuotedString(restriction, spec); !status.ok()) {
+      return status;
+    }
+    absl::string_view id = restriction.value.text;
+    if (!absl::ConsumePrefix(&id, spec.resource_prefix) || id.empty() ||
+        id.find('/') != absl::string_view::npos) {
+      return FilterError(
+          absl::StrCat("expected a resource name ", spec.resource_prefix, "{id} for ",
+                       DescribeField(spec), " but found ", DescribeLiteral(restriction.value)),
+          restriction.value.offset);
+    }
+    AppendComparison(spec.column, restriction.comparator, sql);
+    params_.emplace_back(std::string(id));
     return absl::OkStatus();
   }
 

@@ -538,21 +538,57 @@ TEST(FieldCatalogTest, EmptyCatalogRejectsEveryField) {
 using FieldCatalogDeathTest = ::testing::Test;
 
 TEST_F(FieldCatalogDeathTest, MalformedCatalogsAreProgrammingErrors) {
-  EXPECT_DEATH(FieldCatalog({{"a", FieldType::kString, "t.a", {}},
-                             {"a", FieldType::kInt64, "t.b", {}}}),
+  EXPECT_DEATH(FieldCatalog({{"a", FieldType::kString, "t.a", {}, {}},
+                             {"a", FieldType::kInt64, "t.b", {}, {}}}),
                "listed twice");
-  EXPECT_DEATH(FieldCatalog({{"a b", FieldType::kString, "t.a", {}}}),
+  EXPECT_DEATH(FieldCatalog({{"a b", FieldType::kString, "t.a", {}, {}}}),
                "identifier");
-  EXPECT_DEATH(FieldCatalog({{"AND", FieldType::kString, "t.a", {}}}),
+  EXPECT_DEATH(FieldCatalog({{"AND", FieldType::kString, "t.a", {}, {}}}),
                "identifier");
-  EXPECT_DEATH(FieldCatalog({{"a", FieldType::kString, "", {}}}),
+  EXPECT_DEATH(FieldCatalog({{"a", FieldType::kString, "", {}, {}}}),
                "column is empty");
-  EXPECT_DEATH(FieldCatalog({{"a", FieldType::kEnum, "t.a", {}}}), "no values");
+  EXPECT_DEATH(FieldCatalog({{"a", FieldType::kEnum, "t.a", {}, {}}}), "no values");
   EXPECT_DEATH(
-      FieldCatalog({{"a", FieldType::kEnum, "t.a", {{"X", 1}, {"X", 2}}}}),
+      FieldCatalog({{"a", FieldType::kEnum, "t.a", {{"X", 1}, {"X", 2}}, {}}}),
       "unique");
-  EXPECT_DEATH(FieldCatalog({{"a", FieldType::kInt64, "t.a", {{"X", 1}}}}),
+  EXPECT_DEATH(FieldCatalog({{"a", FieldType::kInt64, "t.a", {{"X", 1}}, {}}}),
                "not kEnum");
+  EXPECT_DEATH(FieldCatalog({{"a", FieldType::kResourceName, "t.a", {}, {}}}),
+               "resource_prefix");
+  EXPECT_DEATH(FieldCatalog({{"a", FieldType::kString, "t.a", {}, "x/"}}), "resource_prefix");
+}
+
+}  // namespace
+}  // namespace crm::filter
+
+namespace crm::filter {
+namespace {
+
+FieldCatalog ResourceNameCatalog() {
+  FieldSpec contact{"contact", FieldType::kResourceName, "contact_id", {}, "contacts/"};
+  return FieldCatalog({contact});
+}
+
+TEST(ResourceNameFilterTest, BindsTheBareIdSoTheIndexIsUsed) {
+  absl::StatusOr<storage::SqlFragment> sql =
+      CompileFilter("contact = \"contacts/01jabc\"", ResourceNameCatalog());
+  ASSERT_TRUE(sql.ok()) << sql.status();
+  EXPECT_EQ(sql->sql, "contact_id = ?");
+  ASSERT_EQ(sql->params.size(), 1u);
+  EXPECT_EQ(std::get<std::string>(sql->params[0]), "01jabc");
+  sql = CompileFilter("contact != 'contacts/x'", ResourceNameCatalog());
+  ASSERT_TRUE(sql.ok());
+  EXPECT_EQ(sql->sql, "contact_id <> ?");
+}
+
+TEST(ResourceNameFilterTest, RejectsOtherCollectionsOperatorsAndBareValues) {
+  for (const char* bad : {"contact = \"accounts/x\"", "contact = \"contacts/\"",
+                          "contact = \"contacts/a/b\"", "contact : \"contacts/x\"",
+                          "contact > \"contacts/x\"", "contact = contacts"}) {
+    absl::StatusOr<storage::SqlFragment> sql = CompileFilter(bad, ResourceNameCatalog());
+    EXPECT_EQ(sql.status().code(), absl::StatusCode::kInvalidArgument) << bad;
+    EXPECT_THAT(std::string(sql.status().message()), ::testing::HasSubstr("position")) << bad;
+  }
 }
 
 }  // namespace
