@@ -14,11 +14,13 @@
 #include "server/rpc/rpc_runner.h"
 #include "server/services/account_service.h"
 #include "server/services/contact_service.h"
+#include "server/services/purchase_service.h"
 #include "server/services/tenant_admin_service.h"
 #include "storage/account_repository.h"
 #include "storage/api_key_repository.h"
 #include "storage/connection_pool.h"
 #include "storage/contact_repository.h"
+#include "storage/purchase_repository.h"
 #include "storage/secret_repository.h"
 #include "storage/tenant_repository.h"
 
@@ -32,24 +34,28 @@ struct CrmServer::Parts {
         keys(pool),
         accounts(pool),
         contacts(pool),
+        purchases(pool),
         authenticator(keys, tenants, options.auth_cache_ttl),
         runner(authenticator),
         page_tokens(std::move(mac_key)),
         tenant_admin(runner, tenants, keys, authenticator, page_tokens),
         account_service(runner, accounts, page_tokens),
-        contact_service(runner, contacts, page_tokens) {}
+        contact_service(runner, contacts, page_tokens),
+        purchase_service(runner, purchases, page_tokens) {}
 
   storage::ConnectionPool pool;
   storage::TenantRepository tenants;
   storage::ApiKeyRepository keys;
   storage::AccountRepository accounts;
   storage::ContactRepository contacts;
+  storage::PurchaseRepository purchases;
   Authenticator authenticator;
   RpcRunner runner;
   PageTokenCodec page_tokens;
   TenantAdminService tenant_admin;
   AccountService account_service;
   ContactService contact_service;
+  PurchaseService purchase_service;
 };
 
 absl::StatusOr<std::unique_ptr<CrmServer>> CrmServer::Start(const storage::MysqlEndpoint& database,
@@ -74,6 +80,7 @@ absl::StatusOr<std::unique_ptr<CrmServer>> CrmServer::Start(const storage::Mysql
   builder.RegisterService(&server->parts_->tenant_admin);
   builder.RegisterService(&server->parts_->account_service);
   builder.RegisterService(&server->parts_->contact_service);
+  builder.RegisterService(&server->parts_->purchase_service);
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || server->port_ == 0) {
     return absl::UnavailableError(absl::StrCat("cannot listen on ", options.listen,

@@ -2,6 +2,7 @@
 
 #include "crm/v1/account.pb.h"
 #include "crm/v1/contact.pb.h"
+#include "crm/v1/purchase.pb.h"
 #include "crm/v1/tenant_admin.pb.h"
 #include "google/protobuf/descriptor.h"
 
@@ -93,6 +94,24 @@ const filter::FieldCatalog& ContactFilterFields() {
       Field("external_id", FieldType::kString, "external_id"),
       Field("create_time", FieldType::kTimestamp, "create_time"),
       Field("update_time", FieldType::kTimestamp, "update_time"),
+  });
+  return *catalog;
+}
+
+const filter::FieldCatalog& PurchaseFilterFields() {
+  static const filter::FieldCatalog* catalog = new filter::FieldCatalog({
+      ResourceName("contact", "contact_id", "contacts/"),
+      Field("purchase_time", FieldType::kTimestamp, "purchase_time"),
+      Field("amount", FieldType::kMoneyMicros, "amount_micros"),
+      Field("gross_margin", FieldType::kMoneyMicros, "gross_margin_micros"),
+      Field("quantity", FieldType::kInt64, "quantity"),
+      Field("product_category", FieldType::kString, "product_category"),
+      Field("product", FieldType::kString, "product"),
+      Enum("channel", "channel", v1::Purchase::Channel_descriptor()),
+      Field("store_id", FieldType::kString, "store_id"),
+      Enum("type", "purchase_type", v1::Purchase::Type_descriptor()),
+      Field("external_id", FieldType::kString, "external_id"),
+      Field("create_time", FieldType::kTimestamp, "create_time"),
   });
   return *catalog;
 }

@@ -11,6 +11,7 @@ namespace crm::server {
 const filter::FieldCatalog& TenantFilterFields();
 const filter::FieldCatalog& AccountFilterFields();
 const filter::FieldCatalog& ContactFilterFields();
+const filter::FieldCatalog& PurchaseFilterFields();
 
 }  // namespace crm::server
 

@@ -283,6 +283,9 @@ absl::Status ContactRepository::Delete(const TenantId& tenant, absl::string_view
     if (!expected_etag.empty() && expected_etag != current->etag()) return EtagMismatch(contact_id);
     tx.Execute("DELETE FROM contact_identities WHERE tenant_id = ? AND contact_id = ?",
                {tenant.value(), std::string(contact_id)});
+    // A deleted person's purchases go with them (erasure), in the same transaction.
+    tx.Execute("DELETE FROM purchases WHERE tenant_id = ? AND contact_id = ?",
+               {tenant.value(), std::string(contact_id)});
     tx.Execute("DELETE FROM contacts WHERE tenant_id = ? AND contact_id = ?",
                {tenant.value(), std::string(contact_id)});
     return absl::OkStatus();

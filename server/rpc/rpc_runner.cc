@@ -53,7 +53,7 @@ grpc::Status RpcRunner::Run(grpc::ServerContext* context, const MethodPolicy& po
     status = principal.status();
   } else {
     if (principal->tenant) tenant = principal->tenant->value();
-    CallContext call(*std::move(principal), deadline);
+    CallContext call(*std::move(principal), deadline, client_deadline, kMaxCallTime);
     status = body(call);
     request_id = call.request_id();
     if (status.ok() && context->IsCancelled()) {

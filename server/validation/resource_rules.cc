@@ -180,6 +180,34 @@ absl::Status NormalizeContact(const v1::Contact* previous, v1::Contact* contact)
   return absl::OkStatus();
 }
 
+absl::Status NormalizePurchase(const std::string& tenant_currency, v1::Purchase* purchase) {
+  if (purchase->contact().empty()) return absl::InvalidArgumentError("contact: required");
+  if (absl::StatusOr<std::string> contact =
+          ParseResourceId("contact", purchase->contact(), "contacts");
+      !contact.ok()) {
+    return contact.status();
+  }
+  if (!purchase->has_purchase_time()) return absl::InvalidArgumentError("purchase_time: required");
+  CRM_RETURN_IF_ERROR(CheckTimestampNotInFuture("purchase_time", purchase->purchase_time()));
+  if (!purchase->has_amount()) return absl::InvalidArgumentError("amount: required");
+  CRM_RETURN_IF_ERROR(
+      NormalizeMoney("amount", tenant_currency, /*allow_negative=*/false, purchase->mutable_amount()));
+  if (purchase->has_gross_margin()) {
+    CRM_RETURN_IF_ERROR(NormalizeMoney("gross_margin", tenant_currency, /*allow_negative=*/true,
+                                       purchase->mutable_gross_margin()));
+  }
+  if (purchase->quantity() == 0) purchase->set_quantity(1);
+  CRM_RETURN_IF_ERROR(CheckIntRange("quantity", purchase->quantity(), 1, kMaxPurchaseQuantity));
+  CRM_RETURN_IF_ERROR(CheckText("product_category", purchase->product_category(), 100));
+  CRM_RETURN_IF_ERROR(CheckText("product", purchase->product(), 200));
+  CRM_RETURN_IF_ERROR(
+      CheckEnum("channel", purchase->channel(), v1::Purchase::Channel_IsValid, true));
+  CRM_RETURN_IF_ERROR(CheckIdentifier("store_id", purchase->store_id(), 64));
+  if (purchase->type() == v1::Purchase::TYPE_UNSPECIFIED) purchase->set_type(v1::Purchase::TYPE_PURCHASE);
+  CRM_RETURN_IF_ERROR(CheckEnum("type", purchase->type(), v1::Purchase::Type_IsValid, false));
+  return CheckIdentifier("external_id", purchase->external_id(), 128);
+}
+
 const std::vector<std::string>& TenantWritablePaths() {
   static const auto* paths =
       new std::vector<std::string>{"display_name", "state", "currency_code", "time_zone", "quotas"};

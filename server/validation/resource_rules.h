@@ -7,6 +7,7 @@
 #include "absl/status/status.h"
 #include "crm/v1/account.pb.h"
 #include "crm/v1/contact.pb.h"
+#include "crm/v1/purchase.pb.h"
 #include "crm/v1/tenant_admin.pb.h"
 
 // Whole-resource rules, applied to a resource as it will be stored: on create to the
@@ -27,6 +28,13 @@ absl::Status NormalizeAccount(const std::string& tenant_currency, v1::Account* a
 // `previous` is the stored contact on update (null on create): consents whose state
 // did not change keep their time; changed ones without a time get "now".
 absl::Status NormalizeContact(const v1::Contact* previous, v1::Contact* contact);
+
+inline constexpr int64_t kMaxPurchaseQuantity = 1'000'000;
+
+// Contact reference, time (not in the future beyond 5 minutes of skew), money in the
+// tenant's currency (amount >= 0, margin may be negative), quantity (0 -> 1), type
+// (UNSPECIFIED -> PURCHASE).
+absl::Status NormalizePurchase(const std::string& tenant_currency, v1::Purchase* purchase);
 
 // The fields an update mask may name.
 const std::vector<std::string>& TenantWritablePaths();

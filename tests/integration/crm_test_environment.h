@@ -9,6 +9,7 @@
 
 #include "crm/v1/account.grpc.pb.h"
 #include "crm/v1/contact.grpc.pb.h"
+#include "crm/v1/purchase.grpc.pb.h"
 #include "crm/v1/tenant_admin.grpc.pb.h"
 #include "server/crm_server.h"
 #include "storage/connection_pool.h"
@@ -60,6 +61,7 @@ std::unique_ptr<grpc::ClientContext> WithKey(const std::string& key);
 std::unique_ptr<v1::TenantAdminService::Stub> TenantAdmin();
 std::unique_ptr<v1::AccountService::Stub> Accounts();
 std::unique_ptr<v1::ContactService::Stub> Contacts();
+std::unique_ptr<v1::PurchaseService::Stub> Purchases();
 
 // Number of rows of `table` that belong to `tenant_id` (read straight from the
 // database: proves that a rejected call wrote nothing).

@@ -144,6 +144,52 @@ TEST_F(TenantIsolationTest, ContactRpcsCannotReachAnotherTenant) {
   EXPECT_EQ(CountRows("contacts", a_.id), 4);
 }
 
+TEST_F(TenantIsolationTest, PurchaseRpcsCannotReachAnotherTenant) {
+  auto stub = Purchases();
+  v1::RecordPurchaseRequest record;
+  record.mutable_purchase()->set_contact(contact_.name());
+  record.mutable_purchase()->mutable_purchase_time()->set_seconds(1700000000);
+  record.mutable_purchase()->mutable_amount()->set_units(42);
+  record.mutable_purchase()->set_external_id("shared-receipt");
+  v1::Purchase purchase;
+  ASSERT_TRUE(stub->RecordPurchase(WithKey(a_.integration_key).get(), record, &purchase).ok());
+
+  // B cannot record against A's contact, directly or by import.
+  v1::Purchase ignored;
+  EXPECT_EQ(stub->RecordPurchase(WithKey(b_.integration_key).get(), record, &ignored).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  {
+    auto context = WithKey(b_.integration_key);
+    v1::ImportPurchasesResponse response;
+    auto writer = stub->ImportPurchases(context.get(), &response);
+    v1::ImportPurchasesRequest batch;
+    *batch.add_purchases() = record.purchase();
+    ASSERT_TRUE(writer->Write(batch));
+    writer->WritesDone();
+    ASSERT_TRUE(writer->Finish().ok());
+    EXPECT_EQ(response.imported_count(), 0);
+    ASSERT_EQ(response.errors_size(), 1);
+    EXPECT_EQ(response.errors(0).code(), grpc::StatusCode::NOT_FOUND);
+  }
+  EXPECT_EQ(CountRows("purchases", b_.id), 0);
+
+  v1::GetPurchaseRequest get;
+  get.set_name(purchase.name());
+  EXPECT_EQ(stub->GetPurchase(WithKey(b_.analyst_key).get(), get, &ignored).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  v1::DeletePurchaseRequest del;
+  del.set_name(purchase.name());
+  google::protobuf::Empty empty;
+  EXPECT_EQ(stub->DeletePurchase(WithKey(b_.integration_key).get(), del, &empty).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  v1::ListPurchasesRequest list;
+  list.set_filter(absl::StrCat("contact = \"", contact_.name(), "\""));
+  v1::ListPurchasesResponse page;
+  ASSERT_TRUE(stub->ListPurchases(WithKey(b_.analyst_key).get(), list, &page).ok());
+  EXPECT_EQ(page.purchases_size(), 0);
+  EXPECT_EQ(CountRows("purchases", a_.id), 1);
+}
+
 TEST_F(TenantIsolationTest, TenantAdminRpcsCannotReachAnotherTenant) {
   auto stub = TenantAdmin();
   const std::string a_name = absl::StrCat("tenants/", a_.id);
