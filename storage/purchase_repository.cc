@@ -27,7 +27,7 @@ constexpr char kColumns[] =
 constexpr char kRowPlaceholders[] = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)";
 // Multi-row inserts use these row counts only, so each connection caches at most this
 // many prepared INSERT statements whatever the batch sizes.
-constexpr int kInsertChunkSizes[] = {256, 64, 16, 4, 1};
+constexpr int kInsertChunkSizes[] = {1000, 250, 50, 10, 1};
 
 constexpr char kContactPrefix[] = "contacts/";
 

@@ -1,5 +1,8 @@
 #include "server/services/purchase_service.h"
 
+#include <future>
+#include <vector>
+
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "server/filter_catalogs.h"
@@ -114,10 +117,29 @@ grpc::Status PurchaseService::ImportPurchases(grpc::ServerContext* context,
   return runner_.Run(context, kImport, [&](CallContext& call) -> absl::Status {
     const std::string& currency = call.tenant_settings().currency_code();
     int64_t stream_offset = 0;
-    // One batch in memory at a time: a stream of any length stays bounded.
+    // Two stages overlap: while one batch is written to the database (on another
+    // thread), the next is read and validated. At most two batches are in memory
+    // whatever the stream's length.
+    struct Written {
+      std::vector<int64_t> row_index;  // stream index of each row handed to storage
+      absl::StatusOr<storage::ImportBatchResult> result;
+    };
+    std::future<Written> in_flight;
+    const auto collect = [&]() -> absl::Status {
+      if (!in_flight.valid()) return absl::OkStatus();
+      Written written = in_flight.get();
+      if (!written.result.ok()) return written.result.status();
+      for (const auto& [row, status] : written.result->errors) {
+        AddRowError(written.row_index[row], status, response);
+      }
+      response->set_imported_count(response->imported_count() + written.result->imported);
+      response->set_skipped_count(response->skipped_count() + written.result->skipped);
+      return absl::OkStatus();
+    };
     v1::ImportPurchasesRequest batch;
     while (reader->Read(&batch)) {
       if (batch.purchases_size() > kMaxImportBatch) {
+        if (absl::Status status = collect(); !status.ok()) return status;
         return absl::InvalidArgumentError(absl::StrCat(
             "purchases: at most ", kMaxImportBatch, " rows per message (got ",
             batch.purchases_size(), " at row ", stream_offset,
@@ -147,13 +169,18 @@ grpc::Status PurchaseService::ImportPurchases(grpc::ServerContext* context,
       stream_offset += batch.purchases_size();
       if (batch.all_or_nothing() && batch_rejected) continue;
       if (rows.empty()) continue;
-      absl::StatusOr<storage::ImportBatchResult> result =
-          purchases_.ImportBatch(call.tenant(), rows, batch.all_or_nothing(), call.StepDeadline());
-      if (!result.ok()) return result.status();
-      for (const auto& [row, status] : result->errors) AddRowError(row_index[row], status, response);
-      response->set_imported_count(response->imported_count() + result->imported);
-      response->set_skipped_count(response->skipped_count() + result->skipped);
+      if (absl::Status status = collect(); !status.ok()) return status;
+      in_flight = std::async(
+          std::launch::async,
+          [this, &call, rows = std::move(rows), row_index = std::move(row_index),
+           all_or_nothing = batch.all_or_nothing()]() mutable {
+            Written written{std::move(row_index), absl::UnknownError("not run")};
+            written.result =
+                purchases_.ImportBatch(call.tenant(), rows, all_or_nothing, call.StepDeadline());
+            return written;
+          });
     }
+    if (absl::Status status = collect(); !status.ok()) return status;
     if (context->IsCancelled()) {
       return absl::CancelledError("the client cancelled the import; committed batches stay");
     }
