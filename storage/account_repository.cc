@@ -145,9 +145,8 @@ absl::StatusOr<v1::Account> AccountRepository::Update(
   return RunTransactionFor<v1::Account>(pool_, tenant, deadline, [&](Transaction& tx) -> absl::StatusOr<v1::Account> {
     absl::StatusOr<v1::Account> current = ReadAccount(tx, account_id, /*for_update=*/true);
     if (!current.ok()) return current.status();
-    if (!expected_etag.empty() && expected_etag != current->etag()) {
-      return absl::AbortedError(absl::StrCat("etag: accounts/", account_id,
-                                             " changed since it was read; re-read and retry"));
+    if (absl::Status etag = CheckEtag(expected_etag, current->etag(), current->name()); !etag.ok()) {
+      return etag;
     }
     v1::Account updated = *current;
     if (absl::Status mutated = mutate(updated); !mutated.ok()) return mutated;
@@ -176,9 +175,8 @@ absl::Status AccountRepository::Delete(const TenantId& tenant, absl::string_view
   return RunTransaction(pool_, tenant, deadline, [&](Transaction& tx) -> absl::Status {
     absl::StatusOr<v1::Account> current = ReadAccount(tx, account_id, /*for_update=*/true);
     if (!current.ok()) return current.status();
-    if (!expected_etag.empty() && expected_etag != current->etag()) {
-      return absl::AbortedError(absl::StrCat("etag: accounts/", account_id,
-                                             " changed since it was read; re-read and retry"));
+    if (absl::Status etag = CheckEtag(expected_etag, current->etag(), current->name()); !etag.ok()) {
+      return etag;
     }
     const std::string now = ToSqlDatetime(NowMicros());
     tx.Execute(

@@ -186,11 +186,6 @@ absl::Status DuplicateExternalId(const v1::Contact& contact) {
       contact.external_id(), "\""));
 }
 
-absl::Status EtagMismatch(absl::string_view contact_id) {
-  return absl::AbortedError(
-      absl::StrCat("etag: contacts/", contact_id, " changed since it was read; re-read and retry"));
-}
-
 }  // namespace
 
 const ListTable& ContactRepository::Table() {
@@ -249,7 +244,9 @@ absl::StatusOr<v1::Contact> ContactRepository::Update(
   return RunTransactionFor<v1::Contact>(pool_, tenant, deadline, [&](Transaction& tx) -> absl::StatusOr<v1::Contact> {
     absl::StatusOr<v1::Contact> current = ReadContact(tx, contact_id, /*for_update=*/true);
     if (!current.ok()) return current.status();
-    if (!expected_etag.empty() && expected_etag != current->etag()) return EtagMismatch(contact_id);
+    if (absl::Status etag = CheckEtag(expected_etag, current->etag(), current->name()); !etag.ok()) {
+      return etag;
+    }
     v1::Contact updated = *current;
     if (absl::Status mutated = mutate(updated); !mutated.ok()) return mutated;
     if (updated.account() != current->account()) {
@@ -280,7 +277,9 @@ absl::Status ContactRepository::Delete(const TenantId& tenant, absl::string_view
   return RunTransaction(pool_, tenant, deadline, [&](Transaction& tx) -> absl::Status {
     absl::StatusOr<v1::Contact> current = ReadContact(tx, contact_id, /*for_update=*/true);
     if (!current.ok()) return current.status();
-    if (!expected_etag.empty() && expected_etag != current->etag()) return EtagMismatch(contact_id);
+    if (absl::Status etag = CheckEtag(expected_etag, current->etag(), current->name()); !etag.ok()) {
+      return etag;
+    }
     tx.Execute("DELETE FROM contact_identities WHERE tenant_id = ? AND contact_id = ?",
                {tenant.value(), std::string(contact_id)});
     // A deleted person's purchases go with them (erasure), in the same transaction.

@@ -20,6 +20,8 @@ struct EmbeddedMariaDbOptions {
   std::string database = "crm";
   // Trades durability for speed (no fsync per commit, small buffer pool). Tests only.
   bool ephemeral = false;
+  // InnoDB buffer pool when not ephemeral.
+  int buffer_pool_mib = 1024;
   absl::Duration start_timeout = absl::Seconds(90);
 };
 

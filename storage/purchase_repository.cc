@@ -187,9 +187,8 @@ absl::Status PurchaseRepository::Delete(const TenantId& tenant, absl::string_vie
   return RunTransaction(pool_, tenant, deadline, [&](Transaction& tx) -> absl::Status {
     absl::StatusOr<v1::Purchase> current = ReadPurchase(tx, purchase_id, /*for_update=*/true);
     if (!current.ok()) return current.status();
-    if (!expected_etag.empty() && expected_etag != current->etag()) {
-      return absl::AbortedError(absl::StrCat("etag: purchases/", purchase_id,
-                                             " changed since it was read; re-read and retry"));
+    if (absl::Status etag = CheckEtag(expected_etag, current->etag(), current->name()); !etag.ok()) {
+      return etag;
     }
     tx.Execute("DELETE FROM purchases WHERE tenant_id = ? AND purchase_id = ?",
                {tenant.value(), std::string(purchase_id)});

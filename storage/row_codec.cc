@@ -92,4 +92,11 @@ void StringMapFromJson(const std::string& json, google::protobuf::Map<std::strin
 
 std::string EtagForRevision(int64_t revision) { return absl::StrCat("\"", revision, "\""); }
 
+absl::Status CheckEtag(absl::string_view expected, absl::string_view current,
+                       absl::string_view resource_name) {
+  if (expected.empty() || expected == current) return absl::OkStatus();
+  return absl::AbortedError(
+      absl::StrCat("etag: ", resource_name, " changed since it was read; re-read and retry"));
+}
+
 }  // namespace crm::storage

@@ -4,6 +4,8 @@
 #include <optional>
 #include <string>
 
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "google/protobuf/map.h"
 #include "google/protobuf/repeated_field.h"
@@ -41,6 +43,10 @@ void StringMapFromJson(const std::string& json, google::protobuf::Map<std::strin
 
 // Etags are the row's revision, quoted as AIP-154 suggests.
 std::string EtagForRevision(int64_t revision);
+
+// AIP-154: an empty expected etag skips the check; a different one is ABORTED.
+absl::Status CheckEtag(absl::string_view expected, absl::string_view current,
+                       absl::string_view resource_name);
 
 }  // namespace crm::storage
 

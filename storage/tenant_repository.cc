@@ -94,9 +94,8 @@ absl::StatusOr<v1::Tenant> TenantRepository::Update(
   return RunGlobalTransactionFor<v1::Tenant>(pool_, deadline, [&](Transaction& tx) -> absl::StatusOr<v1::Tenant> {
     absl::StatusOr<v1::Tenant> current = ReadTenant(tx, tenant_id, /*for_update=*/true);
     if (!current.ok()) return current.status();
-    if (!expected_etag.empty() && expected_etag != current->etag()) {
-      return absl::AbortedError(absl::StrCat("etag: tenants/", tenant_id,
-                                             " changed since it was read; re-read and retry"));
+    if (absl::Status etag = CheckEtag(expected_etag, current->etag(), current->name()); !etag.ok()) {
+      return etag;
     }
     v1::Tenant updated = *current;
     if (absl::Status mutated = mutate(updated); !mutated.ok()) return mutated;

@@ -72,14 +72,15 @@ absl::Status RunGlobalTransaction(ConnectionPool& pool, absl::Time deadline,
                                   const TransactionBody& body,
                                   const TransactionOptions& options = {});
 
-// RunTransaction for a body that produces a value: the value of the attempt that
-// committed is returned.
-template <typename T>
-absl::StatusOr<T> RunTransactionFor(ConnectionPool& pool, const TenantId& tenant,
-                                    absl::Time deadline,
-                                    const std::function<absl::StatusOr<T>(Transaction&)>& body) {
+namespace internal {
+
+// Runs `body` through `run` (one of the runners above) and keeps the value of the
+// attempt that committed.
+template <typename T, typename Runner>
+absl::StatusOr<T> KeepCommittedValue(const Runner& run,
+                                     const std::function<absl::StatusOr<T>(Transaction&)>& body) {
   std::optional<T> result;
-  absl::Status status = RunTransaction(pool, tenant, deadline, [&](Transaction& tx) -> absl::Status {
+  absl::Status status = run([&](Transaction& tx) -> absl::Status {
     absl::StatusOr<T> value = body(tx);
     if (!value.ok()) return value.status();
     result = *std::move(value);
@@ -89,20 +90,27 @@ absl::StatusOr<T> RunTransactionFor(ConnectionPool& pool, const TenantId& tenant
   return *std::move(result);
 }
 
+}  // namespace internal
+
+// RunTransaction for a body that produces a value: the value of the attempt that
+// committed is returned.
+template <typename T>
+absl::StatusOr<T> RunTransactionFor(ConnectionPool& pool, const TenantId& tenant,
+                                    absl::Time deadline,
+                                    const std::function<absl::StatusOr<T>(Transaction&)>& body) {
+  return internal::KeepCommittedValue<T>(
+      [&](const TransactionBody& run_body) { return RunTransaction(pool, tenant, deadline, run_body); },
+      body);
+}
+
 // The same on global tables.
 template <typename T>
 absl::StatusOr<T> RunGlobalTransactionFor(
     ConnectionPool& pool, absl::Time deadline,
     const std::function<absl::StatusOr<T>(Transaction&)>& body) {
-  std::optional<T> result;
-  absl::Status status = RunGlobalTransaction(pool, deadline, [&](Transaction& tx) -> absl::Status {
-    absl::StatusOr<T> value = body(tx);
-    if (!value.ok()) return value.status();
-    result = *std::move(value);
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  return *std::move(result);
+  return internal::KeepCommittedValue<T>(
+      [&](const TransactionBody& run_body) { return RunGlobalTransaction(pool, deadline, run_body); },
+      body);
 }
 
 }  // namespace crm::storage
