@@ -14,12 +14,14 @@
 #include "server/rpc/rpc_runner.h"
 #include "server/services/account_service.h"
 #include "server/services/contact_service.h"
+#include "server/services/interaction_service.h"
 #include "server/services/purchase_service.h"
 #include "server/services/tenant_admin_service.h"
 #include "storage/account_repository.h"
 #include "storage/api_key_repository.h"
 #include "storage/connection_pool.h"
 #include "storage/contact_repository.h"
+#include "storage/interaction_repository.h"
 #include "storage/purchase_repository.h"
 #include "storage/secret_repository.h"
 #include "storage/tenant_repository.h"
@@ -35,13 +37,15 @@ struct CrmServer::Parts {
         accounts(pool),
         contacts(pool),
         purchases(pool),
+        interactions(pool),
         authenticator(keys, tenants, options.auth_cache_ttl),
         runner(authenticator),
         page_tokens(std::move(mac_key)),
         tenant_admin(runner, tenants, keys, authenticator, page_tokens),
         account_service(runner, accounts, page_tokens),
         contact_service(runner, contacts, page_tokens),
-        purchase_service(runner, purchases, page_tokens) {}
+        purchase_service(runner, purchases, page_tokens),
+        interaction_service(runner, interactions, page_tokens) {}
 
   storage::ConnectionPool pool;
   storage::TenantRepository tenants;
@@ -49,6 +53,7 @@ struct CrmServer::Parts {
   storage::AccountRepository accounts;
   storage::ContactRepository contacts;
   storage::PurchaseRepository purchases;
+  storage::InteractionRepository interactions;
   Authenticator authenticator;
   RpcRunner runner;
   PageTokenCodec page_tokens;
@@ -56,6 +61,7 @@ struct CrmServer::Parts {
   AccountService account_service;
   ContactService contact_service;
   PurchaseService purchase_service;
+  InteractionService interaction_service;
 };
 
 absl::StatusOr<std::unique_ptr<CrmServer>> CrmServer::Start(const storage::MysqlEndpoint& database,
@@ -81,6 +87,7 @@ absl::StatusOr<std::unique_ptr<CrmServer>> CrmServer::Start(const storage::Mysql
   builder.RegisterService(&server->parts_->account_service);
   builder.RegisterService(&server->parts_->contact_service);
   builder.RegisterService(&server->parts_->purchase_service);
+  builder.RegisterService(&server->parts_->interaction_service);
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || server->port_ == 0) {
     return absl::UnavailableError(absl::StrCat("cannot listen on ", options.listen,

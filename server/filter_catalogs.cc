@@ -2,6 +2,7 @@
 
 #include "crm/v1/account.pb.h"
 #include "crm/v1/contact.pb.h"
+#include "crm/v1/interaction.pb.h"
 #include "crm/v1/purchase.pb.h"
 #include "crm/v1/tenant_admin.pb.h"
 #include "google/protobuf/descriptor.h"
@@ -111,6 +112,21 @@ const filter::FieldCatalog& PurchaseFilterFields() {
       Field("store_id", FieldType::kString, "store_id"),
       Enum("type", "purchase_type", v1::Purchase::Type_descriptor()),
       Field("external_id", FieldType::kString, "external_id"),
+      Field("create_time", FieldType::kTimestamp, "create_time"),
+  });
+  return *catalog;
+}
+
+const filter::FieldCatalog& InteractionFilterFields() {
+  static const filter::FieldCatalog* catalog = new filter::FieldCatalog({
+      ResourceName("contact", "contact_id", "contacts/"),
+      Enum("type", "interaction_type", v1::Interaction::Type_descriptor()),
+      Enum("direction", "direction", v1::Interaction::Direction_descriptor()),
+      Field("channel", FieldType::kString, "channel"),
+      Field("outcome", FieldType::kString, "outcome"),
+      Field("satisfaction_score", FieldType::kInt64, "satisfaction_score"),
+      Field("interaction_time", FieldType::kTimestamp, "interaction_time"),
+      Field("performed_by", FieldType::kString, "performed_by"),
       Field("create_time", FieldType::kTimestamp, "create_time"),
   });
   return *catalog;

@@ -12,6 +12,7 @@ const filter::FieldCatalog& TenantFilterFields();
 const filter::FieldCatalog& AccountFilterFields();
 const filter::FieldCatalog& ContactFilterFields();
 const filter::FieldCatalog& PurchaseFilterFields();
+const filter::FieldCatalog& InteractionFilterFields();
 
 }  // namespace crm::server
 

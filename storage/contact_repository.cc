@@ -285,6 +285,8 @@ absl::Status ContactRepository::Delete(const TenantId& tenant, absl::string_view
     // A deleted person's purchases go with them (erasure), in the same transaction.
     tx.Execute("DELETE FROM purchases WHERE tenant_id = ? AND contact_id = ?",
                {tenant.value(), std::string(contact_id)});
+    tx.Execute("DELETE FROM interactions WHERE tenant_id = ? AND contact_id = ?",
+               {tenant.value(), std::string(contact_id)});
     tx.Execute("DELETE FROM contacts WHERE tenant_id = ? AND contact_id = ?",
                {tenant.value(), std::string(contact_id)});
     return absl::OkStatus();

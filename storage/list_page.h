@@ -34,6 +34,11 @@ ListCursor CursorAfter(const Resource& last, const ListTable& table, SortKey key
         cursor.sort_value = ToSqlDatetime(FromProtoTimestamp(last.purchase_time()));
       }
       break;
+    case SortKey::kInteractionTime:
+      if constexpr (requires { last.interaction_time(); }) {
+        cursor.sort_value = ToSqlDatetime(FromProtoTimestamp(last.interaction_time()));
+      }
+      break;
     case SortKey::kCreateTime:
       if (!table.id_is_time_ordered) {
         cursor.sort_value = ToSqlDatetime(FromProtoTimestamp(last.create_time()));

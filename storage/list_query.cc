@@ -15,6 +15,8 @@ std::string SortColumn(SortKey key, const ListTable& table) {
       return "display_name";
     case SortKey::kPurchaseTime:
       return "purchase_time";
+    case SortKey::kInteractionTime:
+      return "interaction_time";
   }
   return table.id_column;
 }

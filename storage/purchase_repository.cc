@@ -136,6 +136,8 @@ absl::Status ContactMissing(const v1::Purchase& purchase) {
 
 }  // namespace
 
+v1::Purchase PurchaseRepository::FromRow(sql::ResultSet& row) { return PurchaseFromRow(row); }
+
 const ListTable& PurchaseRepository::Table() {
   static const ListTable table{"purchases", "purchase_id", kColumns};
   return table;

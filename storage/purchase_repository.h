@@ -1,6 +1,8 @@
 #ifndef CRM_STORAGE_PURCHASE_REPOSITORY_H_
 #define CRM_STORAGE_PURCHASE_REPOSITORY_H_
 
+#include <cppconn/resultset.h>
+
 #include <string>
 #include <utility>
 #include <vector>
@@ -50,6 +52,8 @@ class PurchaseRepository {
                                                 bool all_or_nothing, absl::Time deadline);
 
   static const ListTable& Table();
+  // Decodes a row of Table().columns (for readers that merge purchases with others).
+  static v1::Purchase FromRow(sql::ResultSet& row);
 
  private:
   ConnectionPool& pool_;

@@ -208,6 +208,33 @@ absl::Status NormalizePurchase(const std::string& tenant_currency, v1::Purchase*
   return CheckIdentifier("external_id", purchase->external_id(), 128);
 }
 
+absl::Status NormalizeInteraction(v1::Interaction* interaction) {
+  if (interaction->contact().empty()) return absl::InvalidArgumentError("contact: required");
+  if (absl::StatusOr<std::string> contact =
+          ParseResourceId("contact", interaction->contact(), "contacts");
+      !contact.ok()) {
+    return contact.status();
+  }
+  CRM_RETURN_IF_ERROR(CheckEnum("type", interaction->type(), v1::Interaction::Type_IsValid, false));
+  CRM_RETURN_IF_ERROR(
+      CheckEnum("direction", interaction->direction(), v1::Interaction::Direction_IsValid, true));
+  CRM_RETURN_IF_ERROR(CheckIdentifier("channel", interaction->channel(), 64));
+  CRM_RETURN_IF_ERROR(CheckText("outcome", interaction->outcome(), 200));
+  if (interaction->has_satisfaction_score()) {
+    if (interaction->type() != v1::Interaction::TYPE_SURVEY) {
+      return absl::InvalidArgumentError(
+          "satisfaction_score: only TYPE_SURVEY interactions carry a satisfaction score");
+    }
+    CRM_RETURN_IF_ERROR(CheckIntRange("satisfaction_score", interaction->satisfaction_score(), 0, 10));
+  }
+  if (!interaction->has_interaction_time()) {
+    return absl::InvalidArgumentError("interaction_time: required");
+  }
+  CRM_RETURN_IF_ERROR(CheckTimestampNotInFuture("interaction_time", interaction->interaction_time()));
+  CRM_RETURN_IF_ERROR(CheckText("performed_by", interaction->performed_by(), 100));
+  return CheckText("notes", interaction->notes(), 4000, false, /*multiline=*/true);
+}
+
 const std::vector<std::string>& TenantWritablePaths() {
   static const auto* paths =
       new std::vector<std::string>{"display_name", "state", "currency_code", "time_zone", "quotas"};

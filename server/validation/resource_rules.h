@@ -7,6 +7,7 @@
 #include "absl/status/status.h"
 #include "crm/v1/account.pb.h"
 #include "crm/v1/contact.pb.h"
+#include "crm/v1/interaction.pb.h"
 #include "crm/v1/purchase.pb.h"
 #include "crm/v1/tenant_admin.pb.h"
 
@@ -35,6 +36,10 @@ inline constexpr int64_t kMaxPurchaseQuantity = 1'000'000;
 // tenant's currency (amount >= 0, margin may be negative), quantity (0 -> 1), type
 // (UNSPECIFIED -> PURCHASE).
 absl::Status NormalizePurchase(const std::string& tenant_currency, v1::Purchase* purchase);
+
+// Contact reference, type (required), direction, lengths, satisfaction score 0..10 and
+// only on surveys, time (not in the future beyond 5 minutes of skew).
+absl::Status NormalizeInteraction(v1::Interaction* interaction);
 
 // The fields an update mask may name.
 const std::vector<std::string>& TenantWritablePaths();

@@ -85,6 +85,9 @@ std::unique_ptr<v1::AccountService::Stub> Accounts() {
 std::unique_ptr<v1::ContactService::Stub> Contacts() {
   return v1::ContactService::NewStub(CrmTestEnvironment::Get().channel());
 }
+std::unique_ptr<v1::InteractionService::Stub> Interactions() {
+  return v1::InteractionService::NewStub(CrmTestEnvironment::Get().channel());
+}
 std::unique_ptr<v1::PurchaseService::Stub> Purchases() {
   return v1::PurchaseService::NewStub(CrmTestEnvironment::Get().channel());
 }

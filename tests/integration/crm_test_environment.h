@@ -9,6 +9,7 @@
 
 #include "crm/v1/account.grpc.pb.h"
 #include "crm/v1/contact.grpc.pb.h"
+#include "crm/v1/interaction.grpc.pb.h"
 #include "crm/v1/purchase.grpc.pb.h"
 #include "crm/v1/tenant_admin.grpc.pb.h"
 #include "server/crm_server.h"
@@ -62,6 +63,7 @@ std::unique_ptr<v1::TenantAdminService::Stub> TenantAdmin();
 std::unique_ptr<v1::AccountService::Stub> Accounts();
 std::unique_ptr<v1::ContactService::Stub> Contacts();
 std::unique_ptr<v1::PurchaseService::Stub> Purchases();
+std::unique_ptr<v1::InteractionService::Stub> Interactions();
 
 // Number of rows of `table` that belong to `tenant_id` (read straight from the
 // database: proves that a rejected call wrote nothing).
