@@ -10,7 +10,9 @@
 #include "absl/strings/string_view.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
 #include "storage/idempotency.h"
 #include "storage/ids.h"
 #include "storage/list_page.h"
@@ -291,6 +293,48 @@ absl::Status ContactRepository::Delete(const TenantId& tenant, absl::string_view
                {tenant.value(), std::string(contact_id)});
     return absl::OkStatus();
   });
+}
+
+absl::StatusOr<Page<v1::DuplicateContactGroup>> ContactRepository::FindDuplicates(
+    const TenantId& tenant, const std::optional<ListCursor>& after, int page_size,
+    absl::Time deadline) {
+  constexpr size_t kMaxNamesPerGroup = 100;
+  int64_t after_kind = 0;
+  if (after && !absl::SimpleAtoi(after->sort_value, &after_kind)) after_kind = 0;
+  const std::string after_value = after ? after->id : "";
+  return RunTransactionFor<Page<v1::DuplicateContactGroup>>(
+      pool_, tenant, deadline, [&](Transaction& tx) -> absl::StatusOr<Page<v1::DuplicateContactGroup>> {
+        auto rows = tx.Query(
+            "SELECT kind, identity_value, COUNT(*) AS contact_count, "
+            "GROUP_CONCAT(contact_id ORDER BY contact_id SEPARATOR ',') AS contact_ids "
+            "FROM contact_identities WHERE tenant_id = ? AND (kind > ? OR (kind = ? AND "
+            "identity_value > ?)) GROUP BY kind, identity_value HAVING COUNT(*) > 1 "
+            "ORDER BY kind, identity_value LIMIT ?",
+            {tenant.value(), after_kind, after_kind, after_value,
+             static_cast<int64_t>(page_size) + 1});
+        Page<v1::DuplicateContactGroup> page;
+        std::string last_kind;
+        while (rows->next()) {
+          if (static_cast<int>(page.items.size()) == page_size) {
+            page.next = ListCursor{last_kind, page.items.back().value()};
+            break;
+          }
+          v1::DuplicateContactGroup group;
+          const int kind = rows->getInt("kind");
+          group.set_match_kind(kind == static_cast<int>(ContactLookupKey::kEmail)
+                                   ? v1::DuplicateContactGroup::MATCH_KIND_EMAIL
+                                   : v1::DuplicateContactGroup::MATCH_KIND_PHONE);
+          group.set_value(rows->getString("identity_value"));
+          group.set_contact_count(rows->getInt64("contact_count"));
+          for (absl::string_view id : absl::StrSplit(std::string(rows->getString("contact_ids")), ',')) {
+            if (static_cast<size_t>(group.contacts_size()) == kMaxNamesPerGroup) break;
+            group.add_contacts(absl::StrCat("contacts/", id));
+          }
+          last_kind = absl::StrCat(kind);
+          page.items.push_back(std::move(group));
+        }
+        return page;
+      });
 }
 
 absl::StatusOr<v1::Contact> ContactRepository::Lookup(const TenantId& tenant,

@@ -2,6 +2,7 @@
 #define CRM_STORAGE_CONTACT_REPOSITORY_H_
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -44,6 +45,13 @@ class ContactRepository {
   // The oldest contact with that (normalised) email, phone or external id.
   absl::StatusOr<v1::Contact> Lookup(const TenantId& tenant, ContactLookupKey key,
                                      const std::string& value, absl::Time deadline);
+
+  // Groups of the tenant's contacts sharing an email or phone, in (kind, value) order,
+  // starting after `after` (sort_value = kind number, id = value). Served by the
+  // contact_identities primary key.
+  absl::StatusOr<Page<v1::DuplicateContactGroup>> FindDuplicates(
+      const TenantId& tenant, const std::optional<ListCursor>& after, int page_size,
+      absl::Time deadline);
 
   static const ListTable& Table();
 

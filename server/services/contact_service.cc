@@ -16,6 +16,7 @@ const MethodPolicy kList("crm.v1.ContactService/ListContacts", kCrmReaders, true
 const MethodPolicy kUpdate("crm.v1.ContactService/UpdateContact", kCrmWriters, true);
 const MethodPolicy kDelete("crm.v1.ContactService/DeleteContact", kCrmWriters, true);
 const MethodPolicy kLookup("crm.v1.ContactService/LookupContact", kCrmReaders, true);
+const MethodPolicy kFindDuplicates("crm.v1.ContactService/FindDuplicateContacts", kCrmReaders, true);
 
 }  // namespace
 
@@ -132,6 +133,24 @@ grpc::Status ContactService::LookupContact(grpc::ServerContext* context,
     absl::StatusOr<v1::Contact> contact = contacts_.Lookup(call.tenant(), key, value, call.deadline());
     if (!contact.ok()) return contact.status();
     *response = *std::move(contact);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ContactService::FindDuplicateContacts(grpc::ServerContext* context,
+                                                  const v1::FindDuplicateContactsRequest* request,
+                                                  v1::FindDuplicateContactsResponse* response) {
+  return runner_.Run(context, kFindDuplicates, [&](CallContext& call) -> absl::Status {
+    // The List plumbing checks page_size and binds the token to tenant and method.
+    absl::StatusOr<ListRequest> list = ListRequest::Parse(
+        kFindDuplicates.method(), call.tenant().value(),
+        {request->page_size(), request->page_token(), "", ""}, ContactFilterFields(), page_tokens_);
+    if (!list.ok()) return list.status();
+    absl::StatusOr<storage::Page<v1::DuplicateContactGroup>> page = contacts_.FindDuplicates(
+        call.tenant(), list->query().after, list->query().page_size, call.deadline());
+    if (!page.ok()) return page.status();
+    for (v1::DuplicateContactGroup& group : page->items) *response->add_groups() = std::move(group);
+    response->set_next_page_token(list->NextPageToken(page->next));
     return absl::OkStatus();
   });
 }

@@ -516,3 +516,66 @@ TEST_F(ContactServiceTest, ConsentTimeIsKeptWhileStateIsUnchanged) {
 
 }  // namespace
 }  // namespace crm::testing
+
+namespace crm::testing {
+namespace {
+
+TEST(FindDuplicateContactsTest, GroupsSharedEmailsAndPhonesPerTenantAcrossPages) {
+  TestTenant tenant = CreateTestTenant("dup");
+  TestTenant other = CreateTestTenant("dup-o");
+  auto stub = Contacts();
+  auto create = [&](const TestTenant& t, const std::string& name, const std::string& email,
+                    const std::string& phone) {
+    v1::CreateContactRequest request;
+    request.mutable_contact()->set_display_name(name);
+    if (!email.empty()) request.mutable_contact()->add_emails(email);
+    if (!phone.empty()) request.mutable_contact()->add_phones(phone);
+    v1::Contact contact;
+    EXPECT_TRUE(stub->CreateContact(WithKey(t.integration_key).get(), request, &contact).ok());
+    return contact.name();
+  };
+  const std::string a = create(tenant, "A", "shared@example.com", "+8613800000001");
+  const std::string b = create(tenant, "B", "SHARED@example.com", "+86 138 0000 0001");
+  const std::string c = create(tenant, "C", "shared@example.com", "");
+  create(tenant, "D", "unique@example.com", "+8613800000002");
+  create(other, "X", "shared@example.com", "+8613800000001");  // another tenant: never grouped
+
+  v1::FindDuplicateContactsRequest request;
+  request.set_page_size(1);
+  std::vector<v1::DuplicateContactGroup> groups;
+  do {
+    v1::FindDuplicateContactsResponse page;
+    grpc::Status status = stub->FindDuplicateContacts(WithKey(tenant.analyst_key).get(), request, &page);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    ASSERT_LE(page.groups_size(), 1);
+    for (const auto& group : page.groups()) groups.push_back(group);
+    request.set_page_token(page.next_page_token());
+  } while (!request.page_token().empty());
+  ASSERT_EQ(groups.size(), 2u);
+  EXPECT_EQ(groups[0].match_kind(), v1::DuplicateContactGroup::MATCH_KIND_EMAIL);
+  EXPECT_EQ(groups[0].value(), "shared@example.com");
+  EXPECT_EQ(groups[0].contact_count(), 3);
+  EXPECT_THAT(groups[0].contacts(), ::testing::ElementsAre(a, b, c));
+  EXPECT_EQ(groups[1].match_kind(), v1::DuplicateContactGroup::MATCH_KIND_PHONE);
+  EXPECT_EQ(groups[1].value(), "+8613800000001");
+  EXPECT_THAT(groups[1].contacts(), ::testing::ElementsAre(a, b));
+
+  v1::FindDuplicateContactsResponse other_page;
+  request.Clear();
+  ASSERT_TRUE(stub->FindDuplicateContacts(WithKey(other.analyst_key).get(), request, &other_page).ok());
+  EXPECT_EQ(other_page.groups_size(), 0);
+
+  request.set_page_size(1);
+  v1::FindDuplicateContactsResponse first;
+  ASSERT_TRUE(stub->FindDuplicateContacts(WithKey(tenant.analyst_key).get(), request, &first).ok());
+  request.set_page_token(first.next_page_token());
+  EXPECT_EQ(stub->FindDuplicateContacts(WithKey(other.analyst_key).get(), request, &other_page).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  request.set_page_token("");
+  request.set_page_size(1001);
+  EXPECT_EQ(stub->FindDuplicateContacts(WithKey(tenant.analyst_key).get(), request, &other_page).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+}  // namespace
+}  // namespace crm::testing
