@@ -188,6 +188,40 @@ absl::Status DuplicateExternalId(const v1::Contact& contact) {
       contact.external_id(), "\""));
 }
 
+// Writes `updated` over the row read as `current` (with a new revision) and keeps the
+// lookup index in step.
+absl::Status WriteContact(Transaction& tx, absl::string_view contact_id, const v1::Contact& current,
+                          const v1::Contact& updated) {
+  std::vector<SqlValue> values = WritableValues(updated);
+  values.push_back(ToSqlDatetime(NowMicros()));
+  values.push_back(tx.tenant().value());
+  values.push_back(std::string(contact_id));
+  try {
+    tx.Execute(kUpdateSql, values);
+  } catch (const sql::SQLException& e) {
+    if (e.getErrorCode() == kErrDuplicateKey) return DuplicateExternalId(updated);
+    throw;
+  }
+  const auto same = [](const auto& a, const auto& b) {
+    return std::equal(a.begin(), a.end(), b.begin(), b.end());
+  };
+  if (!same(updated.emails(), current.emails()) || !same(updated.phones(), current.phones())) {
+    WriteIdentities(tx, contact_id, updated);
+  }
+  return absl::OkStatus();
+}
+
+// Removes a contact row and its lookup entries (its history is handled by the caller).
+void DeleteContactRow(Transaction& tx, absl::string_view contact_id) {
+  tx.Execute("DELETE FROM contact_identities WHERE tenant_id = ? AND contact_id = ?",
+             {tx.tenant().value(), std::string(contact_id)});
+  tx.Execute("DELETE FROM contacts WHERE tenant_id = ? AND contact_id = ?",
+             {tx.tenant().value(), std::string(contact_id)});
+}
+
+// Tables holding a contact's history, moved on merge and erased on delete.
+constexpr const char* kHistoryTables[] = {"purchases", "interactions"};
+
 }  // namespace
 
 const ListTable& ContactRepository::Table() {
@@ -254,21 +288,8 @@ absl::StatusOr<v1::Contact> ContactRepository::Update(
     if (updated.account() != current->account()) {
       if (absl::Status account = CheckAccountReference(tx, updated); !account.ok()) return account;
     }
-    std::vector<SqlValue> values = WritableValues(updated);
-    values.push_back(ToSqlDatetime(NowMicros()));
-    values.push_back(tenant.value());
-    values.push_back(std::string(contact_id));
-    try {
-      tx.Execute(kUpdateSql, values);
-    } catch (const sql::SQLException& e) {
-      if (e.getErrorCode() == kErrDuplicateKey) return DuplicateExternalId(updated);
-      throw;
-    }
-    const auto same = [](const auto& a, const auto& b) {
-      return std::equal(a.begin(), a.end(), b.begin(), b.end());
-    };
-    if (!same(updated.emails(), current->emails()) || !same(updated.phones(), current->phones())) {
-      WriteIdentities(tx, contact_id, updated);
+    if (absl::Status written = WriteContact(tx, contact_id, *current, updated); !written.ok()) {
+      return written;
     }
     return ReadContact(tx, contact_id, false);
   });
@@ -282,15 +303,12 @@ absl::Status ContactRepository::Delete(const TenantId& tenant, absl::string_view
     if (absl::Status etag = CheckEtag(expected_etag, current->etag(), current->name()); !etag.ok()) {
       return etag;
     }
-    tx.Execute("DELETE FROM contact_identities WHERE tenant_id = ? AND contact_id = ?",
-               {tenant.value(), std::string(contact_id)});
-    // A deleted person's purchases go with them (erasure), in the same transaction.
-    tx.Execute("DELETE FROM purchases WHERE tenant_id = ? AND contact_id = ?",
-               {tenant.value(), std::string(contact_id)});
-    tx.Execute("DELETE FROM interactions WHERE tenant_id = ? AND contact_id = ?",
-               {tenant.value(), std::string(contact_id)});
-    tx.Execute("DELETE FROM contacts WHERE tenant_id = ? AND contact_id = ?",
-               {tenant.value(), std::string(contact_id)});
+    // A deleted person's history goes with them (erasure), in the same transaction.
+    for (const char* table : kHistoryTables) {
+      tx.Execute(absl::StrCat("DELETE FROM ", table, " WHERE tenant_id = ? AND contact_id = ?"),
+                 {tenant.value(), std::string(contact_id)});
+    }
+    DeleteContactRow(tx, contact_id);
     return absl::OkStatus();
   });
 }
@@ -334,6 +352,48 @@ absl::StatusOr<Page<v1::DuplicateContactGroup>> ContactRepository::FindDuplicate
           page.items.push_back(std::move(group));
         }
         return page;
+      });
+}
+
+absl::StatusOr<v1::Contact> ContactRepository::Merge(
+    const TenantId& tenant, absl::string_view survivor_id, absl::string_view merged_id,
+    absl::string_view request_id,
+    const std::function<absl::Status(v1::Contact&, const v1::Contact&)>& combine,
+    absl::Time deadline) {
+  return RunTransactionFor<v1::Contact>(
+      pool_, tenant, deadline, [&](Transaction& tx) -> absl::StatusOr<v1::Contact> {
+        absl::StatusOr<std::optional<std::string>> replay =
+            ClaimRequestId(tx, request_id, "MergeContacts", survivor_id);
+        if (!replay.ok()) return replay.status();
+        if (replay->has_value()) return ReadContact(tx, **replay, false);
+        // Lock both rows in id order, so two opposite merges cannot deadlock forever.
+        const bool survivor_first = survivor_id < merged_id;
+        absl::StatusOr<v1::Contact> first =
+            ReadContact(tx, survivor_first ? survivor_id : merged_id, /*for_update=*/true);
+        absl::StatusOr<v1::Contact> second =
+            ReadContact(tx, survivor_first ? merged_id : survivor_id, /*for_update=*/true);
+        absl::StatusOr<v1::Contact>& survivor = survivor_first ? first : second;
+        absl::StatusOr<v1::Contact>& merged = survivor_first ? second : first;
+        if (!survivor.ok()) return absl::NotFoundError(absl::StrCat("survivor: ", survivor.status().message()));
+        if (!merged.ok()) return absl::NotFoundError(absl::StrCat("merged: ", merged.status().message()));
+        v1::Contact combined = *survivor;
+        if (absl::Status status = combine(combined, *merged); !status.ok()) return status;
+        for (const char* table : kHistoryTables) {
+          tx.Execute(absl::StrCat("UPDATE ", table,
+                                  " SET contact_id = ? WHERE tenant_id = ? AND contact_id = ?"),
+                     {std::string(survivor_id), tenant.value(), std::string(merged_id)});
+        }
+        tx.Execute(
+            "INSERT INTO contact_merges (tenant_id, merged_contact_id, survivor_contact_id, "
+            "merge_time) VALUES (?, ?, ?, ?)",
+            {tenant.value(), std::string(merged_id), std::string(survivor_id),
+             ToSqlDatetime(NowMicros())});
+        // The merged row goes first: the survivor may take over its external id.
+        DeleteContactRow(tx, merged_id);
+        if (absl::Status written = WriteContact(tx, survivor_id, *survivor, combined); !written.ok()) {
+          return written;
+        }
+        return ReadContact(tx, survivor_id, false);
       });
 }
 

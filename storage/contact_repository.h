@@ -42,6 +42,17 @@ class ContactRepository {
                                      absl::Time deadline);
   absl::Status Delete(const TenantId& tenant, absl::string_view contact_id,
                       absl::string_view expected_etag, absl::Time deadline);
+  // Merges `merged_id` into `survivor_id` in one transaction: both rows are locked,
+  // `combine(survivor, merged)` decides the survivor's new fields, the merged contact's
+  // history (purchases, interactions) moves to the survivor, the merge is recorded in
+  // contact_merges and the merged contact is removed. NOT_FOUND names `survivor` or
+  // `merged`. A replayed `request_id` returns the survivor.
+  absl::StatusOr<v1::Contact> Merge(
+      const TenantId& tenant, absl::string_view survivor_id, absl::string_view merged_id,
+      absl::string_view request_id,
+      const std::function<absl::Status(v1::Contact&, const v1::Contact&)>& combine,
+      absl::Time deadline);
+
   // The oldest contact with that (normalised) email, phone or external id.
   absl::StatusOr<v1::Contact> Lookup(const TenantId& tenant, ContactLookupKey key,
                                      const std::string& value, absl::Time deadline);

@@ -16,6 +16,7 @@ const MethodPolicy kList("crm.v1.ContactService/ListContacts", kCrmReaders, true
 const MethodPolicy kUpdate("crm.v1.ContactService/UpdateContact", kCrmWriters, true);
 const MethodPolicy kDelete("crm.v1.ContactService/DeleteContact", kCrmWriters, true);
 const MethodPolicy kLookup("crm.v1.ContactService/LookupContact", kCrmReaders, true);
+const MethodPolicy kMerge("crm.v1.ContactService/MergeContacts", kCrmWriters, true);
 const MethodPolicy kFindDuplicates("crm.v1.ContactService/FindDuplicateContacts", kCrmReaders, true);
 
 }  // namespace
@@ -151,6 +152,29 @@ grpc::Status ContactService::FindDuplicateContacts(grpc::ServerContext* context,
     if (!page.ok()) return page.status();
     for (v1::DuplicateContactGroup& group : page->items) *response->add_groups() = std::move(group);
     response->set_next_page_token(list->NextPageToken(page->next));
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ContactService::MergeContacts(grpc::ServerContext* context,
+                                           const v1::MergeContactsRequest* request,
+                                           v1::Contact* response) {
+  return runner_.Run(context, kMerge, [&](CallContext& call) -> absl::Status {
+    call.set_request_id(request->request_id());
+    if (absl::Status status = CheckRequestId(request->request_id()); !status.ok()) return status;
+    absl::StatusOr<std::string> survivor = ParseResourceId("survivor", request->survivor(), "contacts");
+    if (!survivor.ok()) return survivor.status();
+    absl::StatusOr<std::string> merged = ParseResourceId("merged", request->merged(), "contacts");
+    if (!merged.ok()) return merged.status();
+    if (*survivor == *merged) {
+      return absl::InvalidArgumentError("merged: a contact cannot be merged into itself");
+    }
+    absl::StatusOr<v1::Contact> result = contacts_.Merge(
+        call.tenant(), *survivor, *merged, request->request_id(),
+        [](v1::Contact& into, const v1::Contact& from) { return CombineContacts(from, &into); },
+        call.deadline());
+    if (!result.ok()) return result.status();
+    *response = *std::move(result);
     return absl::OkStatus();
   });
 }

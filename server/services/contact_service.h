@@ -26,6 +26,8 @@ class ContactService final : public v1::ContactService::Service {
                              google::protobuf::Empty* response) override;
   grpc::Status LookupContact(grpc::ServerContext* context, const v1::LookupContactRequest* request,
                              v1::Contact* response) override;
+  grpc::Status MergeContacts(grpc::ServerContext* context, const v1::MergeContactsRequest* request,
+                             v1::Contact* response) override;
   grpc::Status FindDuplicateContacts(grpc::ServerContext* context,
                                      const v1::FindDuplicateContactsRequest* request,
                                      v1::FindDuplicateContactsResponse* response) override;

@@ -3,6 +3,8 @@
 #include "absl/strings/escaping.h"
 #include "absl/time/clock.h"
 #include "absl/strings/string_view.h"
+#include <algorithm>
+
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -233,6 +235,46 @@ absl::Status NormalizeInteraction(v1::Interaction* interaction) {
   CRM_RETURN_IF_ERROR(CheckTimestampNotInFuture("interaction_time", interaction->interaction_time()));
   CRM_RETURN_IF_ERROR(CheckText("performed_by", interaction->performed_by(), 100));
   return CheckText("notes", interaction->notes(), 4000, false, /*multiline=*/true);
+}
+
+absl::Status CombineContacts(const v1::Contact& merged, v1::Contact* survivor) {
+  const v1::Contact before = *survivor;
+  const auto adopt = [](const std::string& theirs, std::string* mine) {
+    if (mine->empty()) *mine = theirs;
+  };
+  adopt(merged.given_name(), survivor->mutable_given_name());
+  adopt(merged.family_name(), survivor->mutable_family_name());
+  adopt(merged.region(), survivor->mutable_region());
+  adopt(merged.city(), survivor->mutable_city());
+  adopt(merged.address(), survivor->mutable_address());
+  adopt(merged.account(), survivor->mutable_account());
+  adopt(merged.owner(), survivor->mutable_owner());
+  adopt(merged.store_id(), survivor->mutable_store_id());
+  adopt(merged.source(), survivor->mutable_source());
+  adopt(merged.external_id(), survivor->mutable_external_id());
+  if (!survivor->has_birthday() && merged.has_birthday()) *survivor->mutable_birthday() = merged.birthday();
+  if (survivor->gender() == v1::Contact::GENDER_UNSPECIFIED) survivor->set_gender(merged.gender());
+  const auto append = [](const google::protobuf::RepeatedPtrField<std::string>& theirs, int limit,
+                         google::protobuf::RepeatedPtrField<std::string>* mine) {
+    for (const std::string& value : theirs) {
+      if (mine->size() >= limit) break;
+      if (std::find(mine->begin(), mine->end(), value) == mine->end()) *mine->Add() = value;
+    }
+  };
+  append(merged.emails(), kMaxContactEmails, survivor->mutable_emails());
+  append(merged.phones(), kMaxContactPhones, survivor->mutable_phones());
+  append(merged.tags(), kMaxTags, survivor->mutable_tags());
+  for (const auto& [key, value] : merged.attributes()) {
+    if (static_cast<int>(survivor->attributes().size()) >= kMaxAttributes) break;
+    survivor->mutable_attributes()->insert({key, value});
+  }
+  for (const v1::ChannelConsent& consent : merged.consents()) {
+    const bool has_channel = std::any_of(
+        survivor->consents().begin(), survivor->consents().end(),
+        [&](const v1::ChannelConsent& own) { return own.channel() == consent.channel(); });
+    if (!has_channel) *survivor->add_consents() = consent;
+  }
+  return NormalizeContact(&before, survivor);
 }
 
 const std::vector<std::string>& TenantWritablePaths() {

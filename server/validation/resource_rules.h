@@ -41,6 +41,12 @@ absl::Status NormalizePurchase(const std::string& tenant_currency, v1::Purchase*
 // only on surveys, time (not in the future beyond 5 minutes of skew).
 absl::Status NormalizeInteraction(v1::Interaction* interaction);
 
+// The survivor of a merge: keeps its own values; takes the merged contact's value for
+// each field it leaves empty (names, birthday, address, account, owner, store, source,
+// external id, consents of other channels); gains the merged contact's emails, phones,
+// tags and attributes up to the limits (its own first). Then normalised as an update.
+absl::Status CombineContacts(const v1::Contact& merged, v1::Contact* survivor);
+
 // The fields an update mask may name.
 const std::vector<std::string>& TenantWritablePaths();
 const std::vector<std::string>& AccountWritablePaths();

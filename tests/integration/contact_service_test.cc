@@ -579,3 +579,133 @@ TEST(FindDuplicateContactsTest, GroupsSharedEmailsAndPhonesPerTenantAcrossPages)
 
 }  // namespace
 }  // namespace crm::testing
+
+namespace crm::testing {
+namespace {
+
+TEST(MergeContactsTest, SurvivorKeepsHistoryAndTheMergedNameIsGone) {
+  TestTenant tenant = CreateTestTenant("mrg");
+  auto contacts = Contacts();
+  auto create = [&](const TestTenant& t, v1::Contact contact) {
+    v1::CreateContactRequest request;
+    *request.mutable_contact() = contact;
+    v1::Contact created;
+    EXPECT_TRUE(contacts->CreateContact(WithKey(t.integration_key).get(), request, &created).ok());
+    return created;
+  };
+  v1::Contact survivor_in;
+  survivor_in.set_display_name("Mei Wang");
+  survivor_in.add_emails("mei@example.com");
+  survivor_in.add_tags("vip");
+  v1::Contact merged_in;
+  merged_in.set_display_name("M. Wang");
+  merged_in.add_emails("mei.wang@work.example.com");
+  merged_in.add_phones("+8613800000008");
+  merged_in.add_tags("member");
+  merged_in.set_city("Shanghai");
+  merged_in.set_external_id("pos-mei");
+  const v1::Contact survivor = create(tenant, survivor_in);
+  const v1::Contact merged = create(tenant, merged_in);
+
+  // History on the merged contact.
+  v1::RecordPurchaseRequest record;
+  record.mutable_purchase()->set_contact(merged.name());
+  record.mutable_purchase()->mutable_purchase_time()->set_seconds(1700000000);
+  record.mutable_purchase()->mutable_amount()->set_units(88);
+  v1::Purchase purchase;
+  ASSERT_TRUE(Purchases()->RecordPurchase(WithKey(tenant.integration_key).get(), record, &purchase).ok());
+  v1::LogInteractionRequest log;
+  log.mutable_interaction()->set_contact(merged.name());
+  log.mutable_interaction()->set_type(v1::Interaction::TYPE_CALL);
+  log.mutable_interaction()->mutable_interaction_time()->set_seconds(1700000100);
+  v1::Interaction interaction;
+  ASSERT_TRUE(Interactions()->LogInteraction(WithKey(tenant.integration_key).get(), log, &interaction).ok());
+
+  v1::MergeContactsRequest merge;
+  merge.set_survivor(survivor.name());
+  merge.set_merged(merged.name());
+  merge.set_request_id("5a1e0000-0000-4000-8000-00000000abcd");
+  v1::Contact result;
+  grpc::Status status = contacts->MergeContacts(WithKey(tenant.integration_key).get(), merge, &result);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(result.name(), survivor.name());
+  EXPECT_EQ(result.display_name(), "Mei Wang");
+  EXPECT_THAT(result.emails(), ::testing::ElementsAre("mei@example.com", "mei.wang@work.example.com"));
+  EXPECT_THAT(result.phones(), ::testing::ElementsAre("+8613800000008"));
+  EXPECT_THAT(result.tags(), ::testing::ElementsAre("vip", "member"));
+  EXPECT_EQ(result.city(), "Shanghai");
+  EXPECT_EQ(result.external_id(), "pos-mei");
+  EXPECT_NE(result.etag(), survivor.etag());
+
+  // The merged name is gone; its history answers under the survivor.
+  v1::GetContactRequest get;
+  get.set_name(merged.name());
+  v1::Contact missing;
+  EXPECT_EQ(contacts->GetContact(WithKey(tenant.integration_key).get(), get, &missing).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  v1::GetPurchaseRequest get_purchase;
+  get_purchase.set_name(purchase.name());
+  ASSERT_TRUE(Purchases()->GetPurchase(WithKey(tenant.integration_key).get(), get_purchase, &purchase).ok());
+  EXPECT_EQ(purchase.contact(), survivor.name());
+  v1::GetContactTimelineRequest timeline;
+  timeline.set_contact(survivor.name());
+  v1::GetContactTimelineResponse entries;
+  ASSERT_TRUE(Interactions()->GetContactTimeline(WithKey(tenant.integration_key).get(), timeline, &entries).ok());
+  EXPECT_EQ(entries.entries_size(), 2);
+  v1::LookupContactRequest lookup;
+  lookup.set_phone("+8613800000008");
+  v1::Contact found;
+  ASSERT_TRUE(contacts->LookupContact(WithKey(tenant.integration_key).get(), lookup, &found).ok());
+  EXPECT_EQ(found.name(), survivor.name());
+  EXPECT_EQ(CountRows("contact_merges", tenant.id), 1);
+  EXPECT_EQ(CountRows("contacts", tenant.id), 1);
+
+  // Replaying the request returns the survivor, not NOT_FOUND for the merged contact.
+  ASSERT_TRUE(contacts->MergeContacts(WithKey(tenant.integration_key).get(), merge, &result).ok());
+  EXPECT_EQ(result.name(), survivor.name());
+  EXPECT_EQ(CountRows("contact_merges", tenant.id), 1);
+}
+
+TEST(MergeContactsTest, BadMergesAreRejectedAndChangeNothing) {
+  TestTenant tenant = CreateTestTenant("mrg-bad");
+  TestTenant other = CreateTestTenant("mrg-oth");
+  auto contacts = Contacts();
+  auto create = [&](const TestTenant& t) {
+    v1::CreateContactRequest request;
+    request.mutable_contact()->set_display_name("Someone");
+    v1::Contact created;
+    EXPECT_TRUE(contacts->CreateContact(WithKey(t.integration_key).get(), request, &created).ok());
+    return created.name();
+  };
+  const std::string mine = create(tenant);
+  const std::string theirs = create(other);
+  v1::MergeContactsRequest merge;
+  v1::Contact result;
+  merge.set_survivor(mine);
+  merge.set_merged(mine);
+  grpc::Status status = contacts->MergeContacts(WithKey(tenant.integration_key).get(), merge, &result);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), ::testing::HasSubstr("itself"));
+  merge.set_merged(theirs);
+  status = contacts->MergeContacts(WithKey(tenant.integration_key).get(), merge, &result);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_THAT(status.error_message(), ::testing::HasSubstr("merged"));
+  merge.set_survivor(theirs);
+  merge.set_merged(mine);
+  status = contacts->MergeContacts(WithKey(tenant.integration_key).get(), merge, &result);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_THAT(status.error_message(), ::testing::HasSubstr("survivor"));
+  merge.set_survivor("contacts/bad");
+  EXPECT_EQ(contacts->MergeContacts(WithKey(tenant.integration_key).get(), merge, &result).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  merge.set_survivor(mine);
+  merge.set_merged(theirs);
+  EXPECT_EQ(contacts->MergeContacts(WithKey(tenant.analyst_key).get(), merge, &result).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(CountRows("contacts", tenant.id), 1);
+  EXPECT_EQ(CountRows("contacts", other.id), 1);
+  EXPECT_EQ(CountRows("contact_merges", tenant.id), 0);
+}
+
+}  // namespace
+}  // namespace crm::testing
