@@ -17,6 +17,7 @@ const MethodPolicy kUpdate("crm.v1.ContactService/UpdateContact", kCrmWriters, t
 const MethodPolicy kDelete("crm.v1.ContactService/DeleteContact", kCrmWriters, true);
 const MethodPolicy kLookup("crm.v1.ContactService/LookupContact", kCrmReaders, true);
 const MethodPolicy kMerge("crm.v1.ContactService/MergeContacts", kCrmWriters, true);
+const MethodPolicy kExport("crm.v1.ContactService/ExportContacts", kCrmReaders, true);
 const MethodPolicy kFindDuplicates("crm.v1.ContactService/FindDuplicateContacts", kCrmReaders, true);
 
 }  // namespace
@@ -175,6 +176,32 @@ grpc::Status ContactService::MergeContacts(grpc::ServerContext* context,
         call.deadline());
     if (!result.ok()) return result.status();
     *response = *std::move(result);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ContactService::ExportContacts(grpc::ServerContext* context,
+                                            const v1::ExportContactsRequest* request,
+                                            grpc::ServerWriter<v1::Contact>* writer) {
+  return runner_.Run(context, kExport, [&](CallContext& call) -> absl::Status {
+    constexpr int kExportPageSize = 1000;
+    absl::StatusOr<ListRequest> list =
+        ListRequest::Parse(kExport.method(), call.tenant().value(),
+                           {kExportPageSize, "", request->filter(), ""}, ContactFilterFields(),
+                           page_tokens_);
+    if (!list.ok()) return list.status();
+    storage::ListQuery query = list->query();
+    do {
+      absl::StatusOr<storage::Page<v1::Contact>> page =
+          contacts_.List(call.tenant(), query, call.StepDeadline());
+      if (!page.ok()) return page.status();
+      for (const v1::Contact& contact : page->items) {
+        if (!writer->Write(contact)) {
+          return absl::CancelledError("the client stopped reading the export");
+        }
+      }
+      query.after = page->next;
+    } while (query.after.has_value() && !context->IsCancelled());
     return absl::OkStatus();
   });
 }

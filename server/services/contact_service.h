@@ -28,6 +28,8 @@ class ContactService final : public v1::ContactService::Service {
                              v1::Contact* response) override;
   grpc::Status MergeContacts(grpc::ServerContext* context, const v1::MergeContactsRequest* request,
                              v1::Contact* response) override;
+  grpc::Status ExportContacts(grpc::ServerContext* context, const v1::ExportContactsRequest* request,
+                              grpc::ServerWriter<v1::Contact>* writer) override;
   grpc::Status FindDuplicateContacts(grpc::ServerContext* context,
                                      const v1::FindDuplicateContactsRequest* request,
                                      v1::FindDuplicateContactsResponse* response) override;

@@ -709,3 +709,47 @@ TEST(MergeContactsTest, BadMergesAreRejectedAndChangeNothing) {
 
 }  // namespace
 }  // namespace crm::testing
+
+namespace crm::testing {
+namespace {
+
+TEST(ExportContactsTest, StreamsEveryMatchAcrossPagesAndOnlyTheTenants) {
+  TestTenant tenant = CreateTestTenant("exp");
+  TestTenant other = CreateTestTenant("exp-o");
+  auto contacts = Contacts();
+  std::vector<std::string> vip_names;
+  // More than one internal page (1000) of contacts, a third of them tagged.
+  for (int i = 0; i < 1200; ++i) {
+    v1::CreateContactRequest request;
+    request.mutable_contact()->set_display_name(absl::StrCat("Person ", i));
+    if (i % 3 == 0) request.mutable_contact()->add_tags("vip");
+    v1::Contact created;
+    ASSERT_TRUE(contacts->CreateContact(WithKey(tenant.integration_key).get(), request, &created).ok());
+    if (i % 3 == 0) vip_names.push_back(created.name());
+  }
+  auto export_names = [&](const std::string& key, const std::string& filter, grpc::Status* status) {
+    auto context = WithKey(key);
+    v1::ExportContactsRequest request;
+    request.set_filter(filter);
+    auto reader = contacts->ExportContacts(context.get(), request);
+    std::vector<std::string> names;
+    v1::Contact contact;
+    while (reader->Read(&contact)) names.push_back(contact.name());
+    *status = reader->Finish();
+    return names;
+  };
+  grpc::Status status;
+  EXPECT_EQ(export_names(tenant.analyst_key, "", &status).size(), 1200u);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(export_names(tenant.analyst_key, "tags:\"vip\"", &status), vip_names);
+  EXPECT_TRUE(status.ok());
+  EXPECT_TRUE(export_names(other.analyst_key, "", &status).empty());
+  EXPECT_TRUE(status.ok());
+  export_names(tenant.analyst_key, "colour = \"red\"", &status);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  export_names("", "", &status);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+}
+
+}  // namespace
+}  // namespace crm::testing
