@@ -8,12 +8,15 @@
 #include <cstdio>
 
 #include "absl/strings/string_view.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "storage/idempotency.h"
+#include "storage/existing_ids.h"
 #include "storage/ids.h"
 #include "storage/list_page.h"
 #include "storage/row_codec.h"
@@ -211,6 +214,27 @@ absl::Status WriteContact(Transaction& tx, absl::string_view contact_id, const v
   return absl::OkStatus();
 }
 
+// Inserts a new contact with its lookup entries; false on a duplicate external id.
+bool InsertContact(Transaction& tx, const std::string& contact_id, const v1::Contact& contact) {
+  const std::string now = ToSqlDatetime(NowMicros());
+  std::vector<SqlValue> values = {tx.tenant().value(), contact_id};
+  for (SqlValue& value : WritableValues(contact)) values.push_back(std::move(value));
+  values.push_back(now);
+  values.push_back(now);
+  std::string placeholders;
+  for (size_t i = 0; i < values.size(); ++i) {
+    // revision is 1, just before the two times.
+    absl::StrAppend(&placeholders, i == 0 ? "" : ", ", i + 2 == values.size() ? "1, ?" : "?");
+  }
+  if (!tx.InsertUnlessDuplicate(
+          absl::StrCat("INSERT INTO contacts (tenant_id, ", kColumns, ") VALUES (", placeholders, ")"),
+          values)) {
+    return false;
+  }
+  WriteIdentities(tx, contact_id, contact);
+  return true;
+}
+
 // Removes a contact row and its lookup entries (its history is handled by the caller).
 void DeleteContactRow(Transaction& tx, absl::string_view contact_id) {
   tx.Execute("DELETE FROM contact_identities WHERE tenant_id = ? AND contact_id = ?",
@@ -241,20 +265,7 @@ absl::StatusOr<v1::Contact> ContactRepository::Create(const TenantId& tenant,
     const std::string id = replay->value_or(contact_id);
     if (!replay->has_value()) {
       if (absl::Status account = CheckAccountReference(tx, contact); !account.ok()) return account;
-      const std::string now = ToSqlDatetime(NowMicros());
-      std::vector<SqlValue> values = {tenant.value(), contact_id};
-      for (SqlValue& value : WritableValues(contact)) values.push_back(std::move(value));
-      values.push_back(now);
-      values.push_back(now);
-      std::string placeholders;
-      for (size_t i = 0; i < values.size(); ++i) {
-        absl::StrAppend(&placeholders, i == 0 ? "" : ", ", i + 2 == values.size() ? "1, ?" : "?");
-      }
-      const bool inserted = tx.InsertUnlessDuplicate(
-          absl::StrCat("INSERT INTO contacts (tenant_id, ", kColumns, ") VALUES (", placeholders, ")"),
-          values);
-      if (!inserted) return DuplicateExternalId(contact);
-      WriteIdentities(tx, contact_id, contact);
+      if (!InsertContact(tx, contact_id, contact)) return DuplicateExternalId(contact);
     }
     return ReadContact(tx, id, false);
   });
@@ -394,6 +405,71 @@ absl::StatusOr<v1::Contact> ContactRepository::Merge(
           return written;
         }
         return ReadContact(tx, survivor_id, false);
+      });
+}
+
+absl::StatusOr<ContactImportResult> ContactRepository::ImportBatch(
+    const TenantId& tenant, const std::vector<v1::Contact>& rows, bool all_or_nothing,
+    const std::function<absl::Status(const v1::Contact*, v1::Contact*)>& prepare,
+    absl::Time deadline) {
+  std::vector<std::string> new_ids;  // made outside so a retried attempt reuses them
+  for (size_t i = 0; i < rows.size(); ++i) new_ids.push_back(NewResourceId());
+  return RunTransactionFor<ContactImportResult>(
+      pool_, tenant, deadline, [&](Transaction& tx) -> absl::StatusOr<ContactImportResult> {
+        ContactImportResult result;
+        // The stored contacts with these external ids, locked for the upsert.
+        std::vector<std::string> external_ids;
+        for (const v1::Contact& row : rows) external_ids.push_back(row.external_id());
+        const absl::flat_hash_set<std::string> known =
+            ExistingIds(tx, "contacts", "external_id", external_ids, " FOR UPDATE");
+        absl::flat_hash_map<std::string, v1::Contact> stored;
+        for (const std::string& external_id : known) {
+          auto row = tx.Query(absl::StrCat("SELECT ", kColumns,
+                                           " FROM contacts WHERE tenant_id = ? AND external_id = ?"),
+                              {tenant.value(), external_id});
+          if (row->next()) stored.emplace(external_id, ContactFromRow(*row));
+        }
+        std::vector<std::pair<size_t, v1::Contact>> prepared;
+        std::vector<std::string> account_ids;
+        for (size_t i = 0; i < rows.size(); ++i) {
+          auto previous = stored.find(rows[i].external_id());
+          v1::Contact row = rows[i];
+          if (absl::Status status = prepare(previous == stored.end() ? nullptr : &previous->second, &row);
+              !status.ok()) {
+            result.errors.emplace_back(static_cast<int>(i), status);
+            continue;
+          }
+          if (!AccountIdOf(row).empty()) account_ids.push_back(AccountIdOf(row));
+          prepared.emplace_back(i, std::move(row));
+        }
+        const absl::flat_hash_set<std::string> accounts =
+            ExistingIds(tx, "accounts", "account_id", account_ids, " LOCK IN SHARE MODE");
+        std::vector<std::pair<size_t, v1::Contact>> writable;
+        for (auto& [index, row] : prepared) {
+          if (!AccountIdOf(row).empty() && !accounts.contains(AccountIdOf(row))) {
+            result.errors.emplace_back(static_cast<int>(index), absl::NotFoundError(absl::StrCat(
+                                                                    "account: ", row.account(), " does not exist")));
+            continue;
+          }
+          writable.emplace_back(index, std::move(row));
+        }
+        if (all_or_nothing && !result.errors.empty()) return result;
+        for (auto& [index, row] : writable) {
+          auto previous = stored.find(row.external_id());
+          if (previous != stored.end()) {
+            const std::string id = previous->second.name().substr(sizeof("contacts/") - 1);
+            if (absl::Status written = WriteContact(tx, id, previous->second, row); !written.ok()) {
+              return written;
+            }
+            ++result.updated;
+          } else if (InsertContact(tx, new_ids[index], row)) {
+            ++result.created;
+          } else {
+            // Another import created this external id since the lookup above.
+            result.errors.emplace_back(static_cast<int>(index), DuplicateExternalId(row));
+          }
+        }
+        return result;
       });
 }
 

@@ -3,6 +3,8 @@
 
 #include <functional>
 #include <optional>
+#include <utility>
+#include <vector>
 #include <string>
 #include <string_view>
 
@@ -15,6 +17,13 @@
 #include "storage/tenant_id.h"
 
 namespace crm::storage {
+
+// What one imported batch of contacts did.
+struct ContactImportResult {
+  int64_t created = 0;
+  int64_t updated = 0;
+  std::vector<std::pair<int, absl::Status>> errors;  // (index within the batch, reason)
+};
 
 // How LookupContact finds a contact.
 enum class ContactLookupKey { kEmail = 1, kPhone = 2, kExternalId = 3 };
@@ -51,6 +60,16 @@ class ContactRepository {
       const TenantId& tenant, absl::string_view survivor_id, absl::string_view merged_id,
       absl::string_view request_id,
       const std::function<absl::Status(v1::Contact&, const v1::Contact&)>& combine,
+      absl::Time deadline);
+
+  // Upserts a batch by external id in one transaction: stored contacts with the same
+  // external id are locked and replaced, the others created. `prepare(previous, row)`
+  // validates and normalises each row (previous is the stored contact or null); rows it
+  // rejects, and rows naming an account the tenant does not have, are reported. With
+  // `all_or_nothing`, any rejected row means nothing of the batch is written.
+  absl::StatusOr<ContactImportResult> ImportBatch(
+      const TenantId& tenant, const std::vector<v1::Contact>& rows, bool all_or_nothing,
+      const std::function<absl::Status(const v1::Contact*, v1::Contact*)>& prepare,
       absl::Time deadline);
 
   // The oldest contact with that (normalised) email, phone or external id.

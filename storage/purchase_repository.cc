@@ -7,6 +7,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "storage/existing_ids.h"
 #include "storage/idempotency.h"
 #include "storage/ids.h"
 #include "storage/list_page.h"
@@ -106,28 +107,8 @@ absl::StatusOr<v1::Purchase> ReadPurchase(Transaction& tx, absl::string_view pur
 // DeleteContact cannot leave purchases without their contact.
 absl::flat_hash_set<std::string> ExistingContacts(Transaction& tx,
                                                   const absl::flat_hash_set<std::string>& ids) {
-  absl::flat_hash_set<std::string> existing;
-  std::vector<std::string> pending(ids.begin(), ids.end());
-  for (size_t start = 0; start < pending.size();) {
-    int chunk = 1;
-    for (int size : kInsertChunkSizes) {
-      if (static_cast<size_t>(size) <= pending.size() - start) {
-        chunk = size;
-        break;
-      }
-    }
-    std::string sql = "SELECT contact_id FROM contacts WHERE tenant_id = ? AND contact_id IN (";
-    std::vector<SqlValue> params = {tx.tenant().value()};
-    for (int i = 0; i < chunk; ++i) {
-      absl::StrAppend(&sql, i == 0 ? "?" : ", ?");
-      params.push_back(pending[start + i]);
-    }
-    absl::StrAppend(&sql, ") LOCK IN SHARE MODE");
-    auto rows = tx.Query(sql, params);
-    while (rows->next()) existing.insert(std::string(rows->getString(1)));
-    start += chunk;
-  }
-  return existing;
+  return ExistingIds(tx, "contacts", "contact_id", std::vector<std::string>(ids.begin(), ids.end()),
+                     " LOCK IN SHARE MODE");
 }
 
 absl::Status ContactMissing(const v1::Purchase& purchase) {

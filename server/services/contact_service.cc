@@ -1,5 +1,7 @@
 #include "server/services/contact_service.h"
 
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
 #include "server/filter_catalogs.h"
 #include "server/rpc/list_request.h"
 #include "server/validation/field_mask.h"
@@ -18,7 +20,20 @@ const MethodPolicy kDelete("crm.v1.ContactService/DeleteContact", kCrmWriters, t
 const MethodPolicy kLookup("crm.v1.ContactService/LookupContact", kCrmReaders, true);
 const MethodPolicy kMerge("crm.v1.ContactService/MergeContacts", kCrmWriters, true);
 const MethodPolicy kExport("crm.v1.ContactService/ExportContacts", kCrmReaders, true);
+const MethodPolicy kImport("crm.v1.ContactService/ImportContacts", kCrmWriters, true);
 const MethodPolicy kFindDuplicates("crm.v1.ContactService/FindDuplicateContacts", kCrmReaders, true);
+
+constexpr int kMaxImportBatch = 1000;
+constexpr int kMaxReportedErrors = 1000;
+
+void AddRowError(int64_t index, const absl::Status& status, v1::ImportContactsResponse* response) {
+  response->set_error_count(response->error_count() + 1);
+  if (response->errors_size() >= kMaxReportedErrors) return;
+  v1::ImportContactError* error = response->add_errors();
+  error->set_index(index);
+  error->set_code(static_cast<int32_t>(status.code()));
+  error->set_message(std::string(status.message()));
+}
 
 }  // namespace
 
@@ -202,6 +217,69 @@ grpc::Status ContactService::ExportContacts(grpc::ServerContext* context,
       }
       query.after = page->next;
     } while (query.after.has_value() && !context->IsCancelled());
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ContactService::ImportContacts(grpc::ServerContext* context,
+                                            grpc::ServerReader<v1::ImportContactsRequest>* reader,
+                                            v1::ImportContactsResponse* response) {
+  return runner_.Run(context, kImport, [&](CallContext& call) -> absl::Status {
+    int64_t stream_offset = 0;
+    v1::ImportContactsRequest batch;  // one batch in memory at a time
+    while (reader->Read(&batch)) {
+      if (batch.contacts_size() > kMaxImportBatch) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "contacts: at most ", kMaxImportBatch, " rows per message (got ",
+            batch.contacts_size(), " at row ", stream_offset, "); earlier batches are committed"));
+      }
+      std::vector<v1::Contact> rows;
+      std::vector<int64_t> row_index;
+      absl::flat_hash_set<std::string> external_ids;
+      bool batch_rejected = false;
+      for (int i = 0; i < batch.contacts_size(); ++i) {
+        v1::Contact* contact = batch.mutable_contacts(i);
+        absl::Status status = CheckIdentifier("external_id", contact->external_id(), 128);
+        if (status.ok() && contact->external_id().empty()) {
+          status = absl::InvalidArgumentError("external_id: required for an import (the upsert key)");
+        }
+        if (status.ok() && !external_ids.insert(contact->external_id()).second) {
+          status = absl::InvalidArgumentError(absl::StrCat(
+              "external_id: \"", contact->external_id(), "\" appears twice in this batch"));
+        }
+        if (!status.ok()) {
+          AddRowError(stream_offset + i, status, response);
+          batch_rejected = true;
+          continue;
+        }
+        rows.push_back(std::move(*contact));
+        row_index.push_back(stream_offset + i);
+      }
+      stream_offset += batch.contacts_size();
+      if ((batch.all_or_nothing() && batch_rejected) || rows.empty()) continue;
+      absl::StatusOr<storage::ContactImportResult> result = contacts_.ImportBatch(
+          call.tenant(), rows, batch.all_or_nothing(),
+          [](const v1::Contact* previous, v1::Contact* row) {
+            // An upsert replaces every writable field, as UpdateContact with "*".
+            if (previous != nullptr) {
+              v1::Contact merged = *previous;
+              if (absl::Status status = ApplyUpdateMask(*row, {}, ContactWritablePaths(), &merged);
+                  !status.ok()) {
+                return status;
+              }
+              *row = std::move(merged);
+            }
+            return NormalizeContact(previous, row);
+          },
+          call.StepDeadline());
+      if (!result.ok()) return result.status();
+      for (const auto& [row, status] : result->errors) AddRowError(row_index[row], status, response);
+      response->set_created_count(response->created_count() + result->created);
+      response->set_updated_count(response->updated_count() + result->updated);
+    }
+    if (context->IsCancelled()) {
+      return absl::CancelledError("the client cancelled the import; committed batches stay");
+    }
     return absl::OkStatus();
   });
 }

@@ -30,6 +30,9 @@ class ContactService final : public v1::ContactService::Service {
                              v1::Contact* response) override;
   grpc::Status ExportContacts(grpc::ServerContext* context, const v1::ExportContactsRequest* request,
                               grpc::ServerWriter<v1::Contact>* writer) override;
+  grpc::Status ImportContacts(grpc::ServerContext* context,
+                              grpc::ServerReader<v1::ImportContactsRequest>* reader,
+                              v1::ImportContactsResponse* response) override;
   grpc::Status FindDuplicateContacts(grpc::ServerContext* context,
                                      const v1::FindDuplicateContactsRequest* request,
                                      v1::FindDuplicateContactsResponse* response) override;

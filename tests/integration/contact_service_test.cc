@@ -753,3 +753,120 @@ TEST(ExportContactsTest, StreamsEveryMatchAcrossPagesAndOnlyTheTenants) {
 
 }  // namespace
 }  // namespace crm::testing
+
+namespace crm::testing {
+namespace {
+
+class ImportContactsTest : public ::testing::Test {
+ protected:
+  void SetUp() override { tenant_ = CreateTestTenant("imc"); }
+
+  v1::ImportContactsResponse Import(const std::vector<v1::ImportContactsRequest>& batches,
+                                    grpc::Status* status, const std::string& key = "") {
+    auto context = WithKey(key.empty() ? tenant_.integration_key : key);
+    v1::ImportContactsResponse response;
+    auto writer = Contacts()->ImportContacts(context.get(), &response);
+    for (const auto& batch : batches) {
+      if (!writer->Write(batch)) break;
+    }
+    writer->WritesDone();
+    *status = writer->Finish();
+    return response;
+  }
+
+  static v1::Contact Row(const std::string& external_id, const std::string& name) {
+    v1::Contact contact;
+    contact.set_external_id(external_id);
+    contact.set_display_name(name);
+    contact.add_emails(absl::StrCat(external_id, "@example.com"));
+    return contact;
+  }
+
+  TestTenant tenant_;
+};
+
+TEST_F(ImportContactsTest, UpsertsByExternalIdAndReportsBadRows) {
+  v1::ImportContactsRequest first;
+  for (int i = 0; i < 5; ++i) *first.add_contacts() = Row(absl::StrCat("pos-", i), absl::StrCat("P", i));
+  grpc::Status status;
+  v1::ImportContactsResponse response = Import({first}, &status);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(response.created_count(), 5);
+  EXPECT_EQ(response.updated_count(), 0);
+  EXPECT_EQ(CountRows("contacts", tenant_.id), 5);
+
+  // Second stream: two updates, one new, and four bad rows.
+  v1::ImportContactsRequest second;
+  *second.add_contacts() = Row("pos-0", "P0 renamed");
+  *second.add_contacts() = Row("pos-1", "P1 renamed");
+  *second.add_contacts() = Row("pos-9", "P9");
+  *second.add_contacts() = Row("", "no external id");          // index 3
+  v1::Contact bad_email = Row("pos-10", "bad email");
+  bad_email.add_emails("broken");
+  *second.add_contacts() = bad_email;                            // index 4
+  *second.add_contacts() = Row("pos-9", "twice");                // index 5
+  v1::Contact bad_account = Row("pos-11", "bad account");
+  bad_account.set_account("accounts/01jbq0x4w2y5k3m8n9p7r6s5t4");
+  *second.add_contacts() = bad_account;                          // index 6
+  response = Import({second}, &status);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(response.created_count(), 1);
+  EXPECT_EQ(response.updated_count(), 2);
+  EXPECT_EQ(response.error_count(), 4);
+  std::vector<int64_t> indexes;
+  for (const auto& error : response.errors()) indexes.push_back(error.index());
+  std::sort(indexes.begin(), indexes.end());
+  EXPECT_THAT(indexes, ::testing::ElementsAre(3, 4, 5, 6));
+  EXPECT_EQ(CountRows("contacts", tenant_.id), 6);
+
+  v1::LookupContactRequest lookup;
+  lookup.set_external_id("pos-0");
+  v1::Contact found;
+  ASSERT_TRUE(Contacts()->LookupContact(WithKey(tenant_.analyst_key).get(), lookup, &found).ok());
+  EXPECT_EQ(found.display_name(), "P0 renamed");
+
+  // Re-sending the first stream updates, it never duplicates.
+  response = Import({first}, &status);
+  ASSERT_TRUE(status.ok());
+  EXPECT_EQ(response.created_count(), 0);
+  EXPECT_EQ(response.updated_count(), 5);
+  EXPECT_EQ(CountRows("contacts", tenant_.id), 6);
+}
+
+TEST_F(ImportContactsTest, AllOrNothingOversizeRolesAndTenants) {
+  v1::ImportContactsRequest mixed;
+  mixed.set_all_or_nothing(true);
+  *mixed.add_contacts() = Row("aon-1", "good");
+  v1::Contact bad = Row("aon-2", "bad");
+  bad.add_phones("123");
+  *mixed.add_contacts() = bad;
+  grpc::Status status;
+  v1::ImportContactsResponse response = Import({mixed}, &status);
+  ASSERT_TRUE(status.ok());
+  EXPECT_EQ(response.created_count(), 0);
+  EXPECT_EQ(response.error_count(), 1);
+  EXPECT_EQ(CountRows("contacts", tenant_.id), 0);
+
+  v1::ImportContactsRequest huge;
+  for (int i = 0; i < 1001; ++i) *huge.add_contacts() = Row(absl::StrCat("h-", i), "x");
+  Import({huge}, &status);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(CountRows("contacts", tenant_.id), 0);
+
+  v1::ImportContactsRequest one;
+  *one.add_contacts() = Row("r-1", "x");
+  Import({one}, &status, tenant_.analyst_key);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+
+  // The same external id in two tenants makes two independent contacts.
+  TestTenant other = CreateTestTenant("imc-o");
+  ASSERT_TRUE(Import({one}, &status).created_count() == 1 && status.ok());
+  response = Import({one}, &status, other.integration_key);
+  ASSERT_TRUE(status.ok());
+  EXPECT_EQ(response.created_count(), 1);
+  EXPECT_EQ(CountRows("contacts", tenant_.id), 1);
+  EXPECT_EQ(CountRows("contacts", other.id), 1);
+}
+
+}  // namespace
+}  // namespace crm::testing

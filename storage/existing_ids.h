@@ -1,0 +1,21 @@
+#ifndef CRM_STORAGE_EXISTING_IDS_H_
+#define CRM_STORAGE_EXISTING_IDS_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_set.h"
+#include "storage/transaction.h"
+
+namespace crm::storage {
+
+// The subset of `ids` present in `table`.`column` for the transaction's tenant, queried
+// in IN lists of a few fixed sizes (so each connection caches few statements). `suffix`
+// is appended to each query (e.g. a locking clause). `table` and `column` are trusted
+// constants of the caller, never input.
+absl::flat_hash_set<std::string> ExistingIds(Transaction& tx, const char* table, const char* column,
+                                             const std::vector<std::string>& ids, const char* suffix);
+
+}  // namespace crm::storage
+
+#endif  // CRM_STORAGE_EXISTING_IDS_H_
