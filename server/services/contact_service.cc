@@ -3,6 +3,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "server/filter_catalogs.h"
+#include "server/rpc/import_errors.h"
 #include "server/rpc/list_request.h"
 #include "server/validation/field_mask.h"
 #include "server/validation/field_rules.h"
@@ -24,16 +25,6 @@ const MethodPolicy kImport("crm.v1.ContactService/ImportContacts", kCrmWriters, 
 const MethodPolicy kFindDuplicates("crm.v1.ContactService/FindDuplicateContacts", kCrmReaders, true);
 
 constexpr int kMaxImportBatch = 1000;
-constexpr int kMaxReportedErrors = 1000;
-
-void AddRowError(int64_t index, const absl::Status& status, v1::ImportContactsResponse* response) {
-  response->set_error_count(response->error_count() + 1);
-  if (response->errors_size() >= kMaxReportedErrors) return;
-  v1::ImportContactError* error = response->add_errors();
-  error->set_index(index);
-  error->set_code(static_cast<int32_t>(status.code()));
-  error->set_message(std::string(status.message()));
-}
 
 }  // namespace
 
@@ -248,7 +239,7 @@ grpc::Status ContactService::ImportContacts(grpc::ServerContext* context,
               "external_id: \"", contact->external_id(), "\" appears twice in this batch"));
         }
         if (!status.ok()) {
-          AddRowError(stream_offset + i, status, response);
+          AddImportRowError(stream_offset + i, status, response);
           batch_rejected = true;
           continue;
         }
@@ -273,7 +264,7 @@ grpc::Status ContactService::ImportContacts(grpc::ServerContext* context,
           },
           call.StepDeadline());
       if (!result.ok()) return result.status();
-      for (const auto& [row, status] : result->errors) AddRowError(row_index[row], status, response);
+      for (const auto& [row, status] : result->errors) AddImportRowError(row_index[row], status, response);
       response->set_created_count(response->created_count() + result->created);
       response->set_updated_count(response->updated_count() + result->updated);
     }

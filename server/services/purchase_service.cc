@@ -6,6 +6,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "server/filter_catalogs.h"
+#include "server/rpc/import_errors.h"
 #include "server/rpc/list_request.h"
 #include "server/validation/field_rules.h"
 #include "server/validation/resource_name.h"
@@ -36,15 +37,6 @@ v1::Purchase WithCurrency(v1::Purchase purchase, const CallContext& call) {
   purchase.mutable_amount()->set_currency_code(currency);
   if (purchase.has_gross_margin()) purchase.mutable_gross_margin()->set_currency_code(currency);
   return purchase;
-}
-
-void AddRowError(int64_t index, const absl::Status& status, v1::ImportPurchasesResponse* response) {
-  response->set_error_count(response->error_count() + 1);
-  if (response->errors_size() >= PurchaseService::kMaxReportedErrors) return;
-  v1::ImportRowError* error = response->add_errors();
-  error->set_index(index);
-  error->set_code(static_cast<int32_t>(status.code()));
-  error->set_message(std::string(status.message()));
 }
 
 }  // namespace
@@ -130,7 +122,7 @@ grpc::Status PurchaseService::ImportPurchases(grpc::ServerContext* context,
       Written written = in_flight.get();
       if (!written.result.ok()) return written.result.status();
       for (const auto& [row, status] : written.result->errors) {
-        AddRowError(written.row_index[row], status, response);
+        AddImportRowError(written.row_index[row], status, response);
       }
       response->set_imported_count(response->imported_count() + written.result->imported);
       response->set_skipped_count(response->skipped_count() + written.result->skipped);
@@ -159,7 +151,7 @@ grpc::Status PurchaseService::ImportPurchases(grpc::ServerContext* context,
               "external_id: \"", purchase->external_id(), "\" appears twice in this batch"));
         }
         if (!status.ok()) {
-          AddRowError(stream_offset + i, status, response);
+          AddImportRowError(stream_offset + i, status, response);
           batch_rejected = true;
           continue;
         }

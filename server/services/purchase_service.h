@@ -10,9 +10,8 @@ namespace crm::server {
 
 class PurchaseService final : public v1::PurchaseService::Service {
  public:
-  // Rows per ImportPurchasesRequest, and rejected rows listed in a response.
+  // Rows per ImportPurchasesRequest.
   static constexpr int kMaxImportBatch = 1000;
-  static constexpr int kMaxReportedErrors = 1000;
 
   PurchaseService(RpcRunner& runner, storage::PurchaseRepository& purchases,
                   const PageTokenCodec& page_tokens)
