@@ -15,7 +15,8 @@ namespace {
 
 constexpr char kColumns[] =
     "tenant_id, display_name, state, currency_code, time_zone, quota_requests_per_second, "
-    "quota_max_concurrent_streams, quota_max_contacts, revision, create_time, update_time";
+    "quota_max_concurrent_streams, quota_max_contacts, revision, create_time, update_time, "
+    "complaint_hours_low, complaint_hours_medium, complaint_hours_high, complaint_hours_critical";
 
 v1::Tenant TenantFromRow(sql::ResultSet& row) {
   v1::Tenant tenant;
@@ -30,6 +31,11 @@ v1::Tenant TenantFromRow(sql::ResultSet& row) {
   ToProtoTimestamp(FromSqlDatetime(row.getString("create_time")), tenant.mutable_create_time());
   ToProtoTimestamp(FromSqlDatetime(row.getString("update_time")), tenant.mutable_update_time());
   tenant.set_etag(EtagForRevision(row.getInt64("revision")));
+  v1::ComplaintPolicy* policy = tenant.mutable_complaint_policy();
+  policy->set_low_hours(row.getInt("complaint_hours_low"));
+  policy->set_medium_hours(row.getInt("complaint_hours_medium"));
+  policy->set_high_hours(row.getInt("complaint_hours_high"));
+  policy->set_critical_hours(row.getInt("complaint_hours_critical"));
   return tenant;
 }
 
@@ -64,12 +70,16 @@ absl::StatusOr<v1::Tenant> TenantRepository::Create(const std::string& tenant_id
     const std::string now = ToSqlDatetime(NowMicros());
     const bool inserted = tx.InsertUnlessDuplicate(
         absl::StrCat("INSERT INTO tenants (", kColumns,
-                     ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)"),
+                     ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?)"),
         {tenant_id, tenant.display_name(), static_cast<int64_t>(tenant.state()),
          tenant.currency_code(), tenant.time_zone(),
          static_cast<int64_t>(tenant.quotas().requests_per_second()),
          static_cast<int64_t>(tenant.quotas().max_concurrent_streams()),
-         tenant.quotas().max_contacts(), now, now});
+         tenant.quotas().max_contacts(), now, now,
+         static_cast<int64_t>(tenant.complaint_policy().low_hours()),
+         static_cast<int64_t>(tenant.complaint_policy().medium_hours()),
+         static_cast<int64_t>(tenant.complaint_policy().high_hours()),
+         static_cast<int64_t>(tenant.complaint_policy().critical_hours())});
     if (!inserted) {
       return absl::AlreadyExistsError(absl::StrCat("tenant_id: tenants/", tenant_id, " already exists"));
     }
@@ -102,11 +112,17 @@ absl::StatusOr<v1::Tenant> TenantRepository::Update(
     tx.Execute(
         "UPDATE tenants SET display_name = ?, state = ?, currency_code = ?, time_zone = ?, "
         "quota_requests_per_second = ?, quota_max_concurrent_streams = ?, quota_max_contacts = ?, "
-        "revision = revision + 1, update_time = ? WHERE tenant_id = ?",
+        "complaint_hours_low = ?, complaint_hours_medium = ?, complaint_hours_high = ?, "
+        "complaint_hours_critical = ?, revision = revision + 1, update_time = ? WHERE tenant_id = ?",
         {updated.display_name(), static_cast<int64_t>(updated.state()), updated.currency_code(),
          updated.time_zone(), static_cast<int64_t>(updated.quotas().requests_per_second()),
          static_cast<int64_t>(updated.quotas().max_concurrent_streams()),
-         updated.quotas().max_contacts(), ToSqlDatetime(NowMicros()), std::string(tenant_id)});
+         updated.quotas().max_contacts(),
+         static_cast<int64_t>(updated.complaint_policy().low_hours()),
+         static_cast<int64_t>(updated.complaint_policy().medium_hours()),
+         static_cast<int64_t>(updated.complaint_policy().high_hours()),
+         static_cast<int64_t>(updated.complaint_policy().critical_hours()),
+         ToSqlDatetime(NowMicros()), std::string(tenant_id)});
     return ReadTenant(tx, tenant_id, false);
   });
 }

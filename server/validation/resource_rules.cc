@@ -4,6 +4,7 @@
 #include "absl/time/clock.h"
 #include "absl/strings/string_view.h"
 #include <algorithm>
+#include <functional>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
@@ -109,7 +110,21 @@ absl::Status NormalizeTenant(v1::Tenant* tenant) {
         "time_zone: \"", absl::CHexEscape(tenant->time_zone().substr(0, 64)),
         "\" is not an IANA time zone such as Europe/Berlin or Asia/Shanghai"));
   }
-  return NormalizeQuotas(tenant->mutable_quotas());
+  CRM_RETURN_IF_ERROR(NormalizeQuotas(tenant->mutable_quotas()));
+  v1::ComplaintPolicy* policy = tenant->mutable_complaint_policy();
+  const auto hours = [](const char* field, int32_t value, int32_t fallback,
+                        const std::function<void(int32_t)>& set) -> absl::Status {
+    if (value == 0) set(value = fallback);
+    return CheckIntRange(field, value, 1, 720);
+  };
+  CRM_RETURN_IF_ERROR(hours("complaint_policy.low_hours", policy->low_hours(), 72,
+                            [&](int32_t v) { policy->set_low_hours(v); }));
+  CRM_RETURN_IF_ERROR(hours("complaint_policy.medium_hours", policy->medium_hours(), 24,
+                            [&](int32_t v) { policy->set_medium_hours(v); }));
+  CRM_RETURN_IF_ERROR(hours("complaint_policy.high_hours", policy->high_hours(), 8,
+                            [&](int32_t v) { policy->set_high_hours(v); }));
+  return hours("complaint_policy.critical_hours", policy->critical_hours(), 2,
+               [&](int32_t v) { policy->set_critical_hours(v); });
 }
 
 absl::Status NormalizeAccount(const std::string& tenant_currency, v1::Account* account) {
@@ -279,7 +294,8 @@ absl::Status CombineContacts(const v1::Contact& merged, v1::Contact* survivor) {
 
 const std::vector<std::string>& TenantWritablePaths() {
   static const auto* paths =
-      new std::vector<std::string>{"display_name", "state", "currency_code", "time_zone", "quotas"};
+      new std::vector<std::string>{"display_name", "state",  "currency_code",
+                                   "time_zone",    "quotas", "complaint_policy"};
   return *paths;
 }
 
