@@ -13,6 +13,7 @@
 #include "server/rpc/page_token.h"
 #include "server/rpc/rpc_runner.h"
 #include "server/services/account_service.h"
+#include "server/services/complaint_service.h"
 #include "server/services/contact_service.h"
 #include "server/services/interaction_service.h"
 #include "server/services/purchase_service.h"
@@ -20,6 +21,7 @@
 #include "storage/account_repository.h"
 #include "storage/api_key_repository.h"
 #include "storage/connection_pool.h"
+#include "storage/complaint_repository.h"
 #include "storage/contact_repository.h"
 #include "storage/interaction_repository.h"
 #include "storage/purchase_repository.h"
@@ -38,6 +40,7 @@ struct CrmServer::Parts {
         contacts(pool),
         purchases(pool),
         interactions(pool),
+        complaints(pool),
         authenticator(keys, tenants, options.auth_cache_ttl),
         runner(authenticator),
         page_tokens(std::move(mac_key)),
@@ -45,7 +48,8 @@ struct CrmServer::Parts {
         account_service(runner, accounts, page_tokens),
         contact_service(runner, contacts, page_tokens),
         purchase_service(runner, purchases, page_tokens),
-        interaction_service(runner, interactions, page_tokens) {}
+        interaction_service(runner, interactions, page_tokens),
+        complaint_service(runner, complaints, page_tokens) {}
 
   storage::ConnectionPool pool;
   storage::TenantRepository tenants;
@@ -54,6 +58,7 @@ struct CrmServer::Parts {
   storage::ContactRepository contacts;
   storage::PurchaseRepository purchases;
   storage::InteractionRepository interactions;
+  storage::ComplaintRepository complaints;
   Authenticator authenticator;
   RpcRunner runner;
   PageTokenCodec page_tokens;
@@ -62,6 +67,7 @@ struct CrmServer::Parts {
   ContactService contact_service;
   PurchaseService purchase_service;
   InteractionService interaction_service;
+  ComplaintService complaint_service;
 };
 
 absl::StatusOr<std::unique_ptr<CrmServer>> CrmServer::Start(const storage::MysqlEndpoint& database,
@@ -88,6 +94,7 @@ absl::StatusOr<std::unique_ptr<CrmServer>> CrmServer::Start(const storage::Mysql
   builder.RegisterService(&server->parts_->contact_service);
   builder.RegisterService(&server->parts_->purchase_service);
   builder.RegisterService(&server->parts_->interaction_service);
+  builder.RegisterService(&server->parts_->complaint_service);
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || server->port_ == 0) {
     return absl::UnavailableError(absl::StrCat("cannot listen on ", options.listen,

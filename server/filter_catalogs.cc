@@ -1,6 +1,7 @@
 #include "server/filter_catalogs.h"
 
 #include "crm/v1/account.pb.h"
+#include "crm/v1/complaint.pb.h"
 #include "crm/v1/contact.pb.h"
 #include "crm/v1/interaction.pb.h"
 #include "crm/v1/purchase.pb.h"
@@ -128,6 +129,19 @@ const filter::FieldCatalog& InteractionFilterFields() {
       Field("interaction_time", FieldType::kTimestamp, "interaction_time"),
       Field("performed_by", FieldType::kString, "performed_by"),
       Field("create_time", FieldType::kTimestamp, "create_time"),
+  });
+  return *catalog;
+}
+
+const filter::FieldCatalog& ComplaintFilterFields() {
+  static const filter::FieldCatalog* catalog = new filter::FieldCatalog({
+      ResourceName("contact", "contact_id", "contacts/"),
+      Field("category", FieldType::kString, "category"),
+      Enum("severity", "severity", v1::Complaint::Severity_descriptor()),
+      Enum("status", "status", v1::Complaint::Status_descriptor()),
+      Field("due_time", FieldType::kTimestamp, "due_time"),
+      Field("create_time", FieldType::kTimestamp, "create_time"),
+      Field("update_time", FieldType::kTimestamp, "update_time"),
   });
   return *catalog;
 }

@@ -13,6 +13,7 @@ const filter::FieldCatalog& AccountFilterFields();
 const filter::FieldCatalog& ContactFilterFields();
 const filter::FieldCatalog& PurchaseFilterFields();
 const filter::FieldCatalog& InteractionFilterFields();
+const filter::FieldCatalog& ComplaintFilterFields();
 
 }  // namespace crm::server
 

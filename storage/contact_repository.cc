@@ -244,7 +244,7 @@ void DeleteContactRow(Transaction& tx, absl::string_view contact_id) {
 }
 
 // Tables holding a contact's history, moved on merge and erased on delete.
-constexpr const char* kHistoryTables[] = {"purchases", "interactions"};
+constexpr const char* kHistoryTables[] = {"purchases", "interactions", "complaints"};
 
 }  // namespace
 

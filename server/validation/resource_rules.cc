@@ -292,6 +292,56 @@ absl::Status CombineContacts(const v1::Contact& merged, v1::Contact* survivor) {
   return NormalizeContact(&before, survivor);
 }
 
+absl::Status NormalizeComplaint(v1::Complaint* complaint) {
+  if (complaint->contact().empty()) return absl::InvalidArgumentError("contact: required");
+  if (absl::StatusOr<std::string> contact =
+          ParseResourceId("contact", complaint->contact(), "contacts");
+      !contact.ok()) {
+    return contact.status();
+  }
+  CRM_RETURN_IF_ERROR(CheckText("category", complaint->category(), 100, /*required=*/true));
+  CRM_RETURN_IF_ERROR(
+      CheckEnum("severity", complaint->severity(), v1::Complaint::Severity_IsValid, false));
+  CRM_RETURN_IF_ERROR(CheckEnum("status", complaint->status(), v1::Complaint::Status_IsValid, false));
+  CRM_RETURN_IF_ERROR(CheckText("description", complaint->description(), 4000, false, true));
+  CRM_RETURN_IF_ERROR(CheckText("resolution", complaint->resolution(), 4000, false, true));
+  if (complaint->has_satisfaction_score()) {
+    CRM_RETURN_IF_ERROR(CheckIntRange("satisfaction_score", complaint->satisfaction_score(), 0, 10));
+  }
+  return absl::OkStatus();
+}
+
+absl::Duration ComplaintResponseTime(const v1::ComplaintPolicy& policy,
+                                     v1::Complaint::Severity severity) {
+  const auto or_default = [](int32_t hours, int32_t fallback) {
+    return absl::Hours(hours > 0 ? hours : fallback);
+  };
+  switch (severity) {
+    case v1::Complaint::SEVERITY_CRITICAL:
+      return or_default(policy.critical_hours(), 2);
+    case v1::Complaint::SEVERITY_HIGH:
+      return or_default(policy.high_hours(), 8);
+    case v1::Complaint::SEVERITY_MEDIUM:
+      return or_default(policy.medium_hours(), 24);
+    default:
+      return or_default(policy.low_hours(), 72);
+  }
+}
+
+absl::Status CheckComplaintTransition(v1::Complaint::Status from, v1::Complaint::Status to) {
+  using v1::Complaint;
+  const bool allowed =
+      from == to || (from == Complaint::STATUS_OPEN && to == Complaint::STATUS_IN_PROGRESS) ||
+      (from == Complaint::STATUS_IN_PROGRESS && to == Complaint::STATUS_RESOLVED) ||
+      (from == Complaint::STATUS_RESOLVED && to == Complaint::STATUS_CLOSED) ||
+      (from == Complaint::STATUS_RESOLVED && to == Complaint::STATUS_IN_PROGRESS);
+  if (allowed) return absl::OkStatus();
+  return absl::FailedPreconditionError(absl::StrCat(
+      "status: a complaint cannot go from ", Complaint::Status_Name(from), " to ",
+      Complaint::Status_Name(to), "; allowed: OPEN -> IN_PROGRESS -> RESOLVED -> CLOSED and "
+      "RESOLVED -> IN_PROGRESS"));
+}
+
 const std::vector<std::string>& TenantWritablePaths() {
   static const auto* paths =
       new std::vector<std::string>{"display_name", "state",  "currency_code",
@@ -303,6 +353,12 @@ const std::vector<std::string>& AccountWritablePaths() {
   static const auto* paths = new std::vector<std::string>{
       "display_name", "industry", "size",  "region", "owner",       "annual_revenue", "credit_rating",
       "payment_terms_days", "key_account", "tier", "evaluation", "external_id", "tags", "attributes"};
+  return *paths;
+}
+
+const std::vector<std::string>& ComplaintWritablePaths() {
+  static const auto* paths = new std::vector<std::string>{
+      "category", "severity", "status", "description", "resolution", "satisfaction_score"};
   return *paths;
 }
 

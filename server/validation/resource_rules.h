@@ -6,6 +6,7 @@
 
 #include "absl/status/status.h"
 #include "crm/v1/account.pb.h"
+#include "crm/v1/complaint.pb.h"
 #include "crm/v1/contact.pb.h"
 #include "crm/v1/interaction.pb.h"
 #include "crm/v1/purchase.pb.h"
@@ -47,10 +48,21 @@ absl::Status NormalizeInteraction(v1::Interaction* interaction);
 // tags and attributes up to the limits (its own first). Then normalised as an update.
 absl::Status CombineContacts(const v1::Contact& merged, v1::Contact* survivor);
 
+// Contact reference, category (required, 1..100), severity (required), texts up to
+// 4000 characters, satisfaction score 0..10.
+absl::Status NormalizeComplaint(v1::Complaint* complaint);
+// The response-time target for `severity` under `policy` (zero fields: defaults).
+absl::Duration ComplaintResponseTime(const v1::ComplaintPolicy& policy,
+                                     v1::Complaint::Severity severity);
+// OPEN -> IN_PROGRESS -> RESOLVED -> CLOSED and RESOLVED -> IN_PROGRESS; staying is
+// allowed. Anything else is FAILED_PRECONDITION naming both states.
+absl::Status CheckComplaintTransition(v1::Complaint::Status from, v1::Complaint::Status to);
+
 // The fields an update mask may name.
 const std::vector<std::string>& TenantWritablePaths();
 const std::vector<std::string>& AccountWritablePaths();
 const std::vector<std::string>& ContactWritablePaths();
+const std::vector<std::string>& ComplaintWritablePaths();
 
 }  // namespace crm::server
 

@@ -88,6 +88,9 @@ std::unique_ptr<v1::ContactService::Stub> Contacts() {
 std::unique_ptr<v1::InteractionService::Stub> Interactions() {
   return v1::InteractionService::NewStub(CrmTestEnvironment::Get().channel());
 }
+std::unique_ptr<v1::ComplaintService::Stub> Complaints() {
+  return v1::ComplaintService::NewStub(CrmTestEnvironment::Get().channel());
+}
 std::unique_ptr<v1::PurchaseService::Stub> Purchases() {
   return v1::PurchaseService::NewStub(CrmTestEnvironment::Get().channel());
 }

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "crm/v1/account.grpc.pb.h"
+#include "crm/v1/complaint.grpc.pb.h"
 #include "crm/v1/contact.grpc.pb.h"
 #include "crm/v1/interaction.grpc.pb.h"
 #include "crm/v1/purchase.grpc.pb.h"
@@ -63,6 +64,7 @@ std::unique_ptr<v1::TenantAdminService::Stub> TenantAdmin();
 std::unique_ptr<v1::AccountService::Stub> Accounts();
 std::unique_ptr<v1::ContactService::Stub> Contacts();
 std::unique_ptr<v1::PurchaseService::Stub> Purchases();
+std::unique_ptr<v1::ComplaintService::Stub> Complaints();
 std::unique_ptr<v1::InteractionService::Stub> Interactions();
 
 // Number of rows of `table` that belong to `tenant_id` (read straight from the
