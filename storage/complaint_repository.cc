@@ -59,6 +59,8 @@ std::optional<absl::Time> TimeIf(bool has, const google::protobuf::Timestamp& ti
 
 }  // namespace
 
+v1::Complaint ComplaintRepository::FromRow(sql::ResultSet& row) { return ComplaintFromRow(row); }
+
 const ListTable& ComplaintRepository::Table() {
   static const ListTable table{"complaints", "complaint_id", kColumns};
   return table;

@@ -1,6 +1,8 @@
 #ifndef CRM_STORAGE_COMPLAINT_REPOSITORY_H_
 #define CRM_STORAGE_COMPLAINT_REPOSITORY_H_
 
+#include <cppconn/resultset.h>
+
 #include <functional>
 
 #include "absl/status/statusor.h"
@@ -36,6 +38,8 @@ class ComplaintRepository {
                                        absl::Time deadline);
 
   static const ListTable& Table();
+  // Decodes a row of Table().columns (for readers that merge complaints with others).
+  static v1::Complaint FromRow(sql::ResultSet& row);
 
  private:
   ConnectionPool& pool_;

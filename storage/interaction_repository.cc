@@ -8,6 +8,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "storage/complaint_repository.h"
 #include "storage/idempotency.h"
 #include "storage/ids.h"
 #include "storage/list_page.h"
@@ -24,6 +25,7 @@ constexpr char kColumns[] =
 constexpr char kContactPrefix[] = "contacts/";
 constexpr char kInteractionPrefix[] = "interactions/";
 constexpr char kPurchasePrefix[] = "purchases/";
+constexpr char kComplaintPrefix[] = "complaints/";
 
 v1::Interaction InteractionFromRow(sql::ResultSet& row) {
   v1::Interaction interaction;
@@ -164,8 +166,18 @@ absl::StatusOr<Page<v1::TimelineEntry>> InteractionRepository::Timeline(
           *entry.mutable_time() = entry.interaction().interaction_time();
           entries.push_back(std::move(entry));
         }
+        auto complaints = read("complaints", "complaint_id", "create_time",
+                               ComplaintRepository::Table().columns, kComplaintPrefix);
+        while (complaints->next()) {
+          v1::TimelineEntry entry;
+          *entry.mutable_complaint() = ComplaintRepository::FromRow(*complaints);
+          *entry.mutable_time() = entry.complaint().create_time();
+          entries.push_back(std::move(entry));
+        }
         const auto name_of = [](const v1::TimelineEntry& entry) -> const std::string& {
-          return entry.has_purchase() ? entry.purchase().name() : entry.interaction().name();
+          if (entry.has_purchase()) return entry.purchase().name();
+          if (entry.has_complaint()) return entry.complaint().name();
+          return entry.interaction().name();
         };
         std::sort(entries.begin(), entries.end(), [&](const auto& a, const auto& b) {
           const absl::Time ta = FromProtoTimestamp(a.time()), tb = FromProtoTimestamp(b.time());

@@ -150,6 +150,14 @@ TEST_F(InteractionServiceTest, TimelineMergesPurchasesAndInteractionsAcrossPages
   // Same time: resource names descending, so "purchases/..." before "interactions/...".
   expected.insert(expected.begin(), tied_interaction.name());
   expected.insert(expected.begin(), tied_purchase.name());
+  // A complaint made now is the newest entry (placed at its create_time).
+  v1::CreateComplaintRequest complain;
+  complain.mutable_complaint()->set_contact(contact_);
+  complain.mutable_complaint()->set_category("service");
+  complain.mutable_complaint()->set_severity(v1::Complaint::SEVERITY_LOW);
+  v1::Complaint complaint;
+  ASSERT_TRUE(Complaints()->CreateComplaint(WithKey(tenant_.integration_key).get(), complain, &complaint).ok());
+  expected.insert(expected.begin(), complaint.name());
 
   for (int page_size : {1, 2, 3, 50}) {
     v1::GetContactTimelineRequest request;
@@ -162,7 +170,9 @@ TEST_F(InteractionServiceTest, TimelineMergesPurchasesAndInteractionsAcrossPages
       ASSERT_TRUE(status.ok()) << status.error_message();
       ASSERT_LE(page.entries_size(), page_size);
       for (const auto& entry : page.entries()) {
-        seen.push_back(entry.has_purchase() ? entry.purchase().name() : entry.interaction().name());
+        seen.push_back(entry.has_purchase()    ? entry.purchase().name()
+                       : entry.has_complaint() ? entry.complaint().name()
+                                               : entry.interaction().name());
         if (entry.has_purchase()) {
           EXPECT_EQ(entry.purchase().amount().currency_code(), "EUR");
         }
