@@ -25,7 +25,7 @@
 #include "storage/contact_repository.h"
 #include "storage/interaction_repository.h"
 #include "storage/purchase_repository.h"
-#include "storage/secret_repository.h"
+#include "storage/shared_key_store.h"
 #include "storage/tenant_repository.h"
 
 namespace crm::server {

@@ -1,4 +1,4 @@
-#include "storage/secret_repository.h"
+#include "storage/shared_key_store.h"
 
 #include <cppconn/resultset.h>
 #include <openssl/rand.h>

@@ -1,5 +1,5 @@
-#ifndef CRM_STORAGE_SECRET_REPOSITORY_H_
-#define CRM_STORAGE_SECRET_REPOSITORY_H_
+#ifndef CRM_STORAGE_SHARED_KEY_STORE_H_
+#define CRM_STORAGE_SHARED_KEY_STORE_H_
 
 #include <string>
 
@@ -17,4 +17,4 @@ absl::StatusOr<std::string> GetOrCreatePlatformSecret(ConnectionPool& pool, cons
 
 }  // namespace crm::storage
 
-#endif  // CRM_STORAGE_SECRET_REPOSITORY_H_
+#endif  // CRM_STORAGE_SHARED_KEY_STORE_H_
