@@ -420,15 +420,12 @@ absl::StatusOr<ContactImportResult> ContactRepository::ImportBatch(
         // The stored contacts with these external ids, locked for the upsert.
         std::vector<std::string> external_ids;
         for (const v1::Contact& row : rows) external_ids.push_back(row.external_id());
-        const absl::flat_hash_set<std::string> known =
-            ExistingIds(tx, "contacts", "external_id", external_ids, " FOR UPDATE");
         absl::flat_hash_map<std::string, v1::Contact> stored;
-        for (const std::string& external_id : known) {
-          auto row = tx.Query(absl::StrCat("SELECT ", kColumns,
-                                           " FROM contacts WHERE tenant_id = ? AND external_id = ?"),
-                              {tenant.value(), external_id});
-          if (row->next()) stored.emplace(external_id, ContactFromRow(*row));
-        }
+        ForEachRowWithValueIn(tx, "contacts", "external_id", kColumns, external_ids, " FOR UPDATE",
+                              [&](sql::ResultSet& row) {
+                                v1::Contact contact = ContactFromRow(row);
+                                stored.emplace(contact.external_id(), std::move(contact));
+                              });
         std::vector<std::pair<size_t, v1::Contact>> prepared;
         std::vector<std::string> account_ids;
         for (size_t i = 0; i < rows.size(); ++i) {

@@ -6,10 +6,10 @@
 
 namespace crm::storage {
 
-absl::flat_hash_set<std::string> ExistingIds(Transaction& tx, const char* table, const char* column,
-                                             const std::vector<std::string>& ids, const char* suffix) {
+void ForEachRowWithValueIn(Transaction& tx, const char* table, const char* column,
+                           const std::string& select_list, const std::vector<std::string>& ids,
+                           const char* suffix, const std::function<void(sql::ResultSet&)>& visit) {
   constexpr int kChunkSizes[] = {1000, 250, 50, 10, 1};
-  absl::flat_hash_set<std::string> existing;
   for (size_t start = 0; start < ids.size();) {
     int chunk = 1;
     for (int size : kChunkSizes) {
@@ -18,8 +18,8 @@ absl::flat_hash_set<std::string> ExistingIds(Transaction& tx, const char* table,
         break;
       }
     }
-    std::string sql = absl::StrCat("SELECT ", column, " FROM ", table, " WHERE tenant_id = ? AND ",
-                                   column, " IN (");
+    std::string sql = absl::StrCat("SELECT ", select_list, " FROM ", table,
+                                   " WHERE tenant_id = ? AND ", column, " IN (");
     std::vector<SqlValue> params = {tx.tenant().value()};
     for (int i = 0; i < chunk; ++i) {
       absl::StrAppend(&sql, i == 0 ? "?" : ", ?");
@@ -27,9 +27,17 @@ absl::flat_hash_set<std::string> ExistingIds(Transaction& tx, const char* table,
     }
     absl::StrAppend(&sql, ")", suffix);
     auto rows = tx.Query(sql, params);
-    while (rows->next()) existing.insert(std::string(rows->getString(1)));
+    while (rows->next()) visit(*rows);
     start += chunk;
   }
+}
+
+absl::flat_hash_set<std::string> ExistingIds(Transaction& tx, const char* table, const char* column,
+                                             const std::vector<std::string>& ids, const char* suffix) {
+  absl::flat_hash_set<std::string> existing;
+  ForEachRowWithValueIn(tx, table, column, column, ids, suffix, [&](sql::ResultSet& row) {
+    existing.insert(std::string(row.getString(1)));
+  });
   return existing;
 }
 
