@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cstdio>
 
 #include "absl/strings/string_view.h"
 #include "absl/container/flat_hash_map.h"
@@ -13,7 +12,6 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/numbers.h"
-#include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "storage/idempotency.h"
 #include "storage/existing_ids.h"
@@ -61,10 +59,6 @@ std::string AccountIdOf(const v1::Contact& contact) {
                                    : contact.account().substr(sizeof(kAccountPrefix) - 1);
 }
 
-std::string DateToSql(const v1::Date& date) {
-  return absl::StrFormat("%04d-%02d-%02d", date.year(), date.month(), date.day());
-}
-
 v1::Contact ContactFromRow(sql::ResultSet& row) {
   v1::Contact contact;
   contact.set_name(absl::StrCat("contacts/", std::string(row.getString("contact_id"))));
@@ -73,13 +67,8 @@ v1::Contact ContactFromRow(sql::ResultSet& row) {
   contact.set_display_name(row.getString("display_name"));
   StringListFromJson(row.getString("emails"), contact.mutable_emails());
   StringListFromJson(row.getString("phones"), contact.mutable_phones());
-  if (auto birthday = GetOptionalString(row, "birthday")) {
-    int year = 0, month = 0, day = 0;
-    if (std::sscanf(birthday->c_str(), "%d-%d-%d", &year, &month, &day) == 3) {
-      contact.mutable_birthday()->set_year(year);
-      contact.mutable_birthday()->set_month(month);
-      contact.mutable_birthday()->set_day(day);
-    }
+  if (std::optional<v1::Date> birthday = GetOptionalDate(row, "birthday")) {
+    *contact.mutable_birthday() = *birthday;
   }
   contact.set_gender(static_cast<v1::Contact::Gender>(row.getInt("gender")));
   contact.set_region(row.getString("region"));
@@ -244,7 +233,8 @@ void DeleteContactRow(Transaction& tx, absl::string_view contact_id) {
 }
 
 // Tables holding a contact's history, moved on merge and erased on delete.
-constexpr const char* kHistoryTables[] = {"purchases", "interactions", "complaints"};
+constexpr const char* kHistoryTables[] = {"purchases", "interactions", "complaints", "leads",
+                                          "lead_follow_ups"};
 
 }  // namespace
 

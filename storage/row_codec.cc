@@ -2,9 +2,12 @@
 
 #include <cppconn/resultset.h>
 
+#include <cstdio>
+
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 
 namespace crm::storage {
@@ -45,6 +48,21 @@ absl::Time FromProtoTimestamp(const google::protobuf::Timestamp& timestamp) {
 std::optional<std::string> GetOptionalString(sql::ResultSet& row, const char* column) {
   if (row.isNull(column)) return std::nullopt;
   return std::string(row.getString(column));
+}
+
+std::string DateToSql(const v1::Date& date) {
+  return absl::StrFormat("%04d-%02d-%02d", date.year(), date.month(), date.day());
+}
+
+std::optional<v1::Date> GetOptionalDate(sql::ResultSet& row, const char* column) {
+  const std::optional<std::string> text = GetOptionalString(row, column);
+  int year = 0, month = 0, day = 0;
+  if (!text || std::sscanf(text->c_str(), "%d-%d-%d", &year, &month, &day) != 3) return std::nullopt;
+  v1::Date date;
+  date.set_year(year);
+  date.set_month(month);
+  date.set_day(day);
+  return date;
 }
 
 std::optional<absl::Time> GetOptionalDatetime(sql::ResultSet& row, const char* column) {

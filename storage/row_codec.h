@@ -9,6 +9,7 @@
 #include "absl/time/time.h"
 #include "google/protobuf/map.h"
 #include "google/protobuf/repeated_field.h"
+#include "crm/v1/common.pb.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "storage/sql_fragment.h"
 
@@ -32,6 +33,9 @@ absl::Time FromProtoTimestamp(const google::protobuf::Timestamp& timestamp);
 std::optional<std::string> GetOptionalString(sql::ResultSet& row, const char* column);
 std::optional<absl::Time> GetOptionalDatetime(sql::ResultSet& row, const char* column);
 SqlValue OptionalDatetimeValue(const std::optional<absl::Time>& time);
+// DATE columns, "YYYY-MM-DD".
+std::string DateToSql(const v1::Date& date);
+std::optional<v1::Date> GetOptionalDate(sql::ResultSet& row, const char* column);
 // Empty strings are stored as NULL where a column is unique when set (external ids).
 SqlValue NullIfEmpty(const std::string& value);
 

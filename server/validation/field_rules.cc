@@ -211,11 +211,19 @@ absl::Status CheckIntRange(absl::string_view field, int64_t value, int64_t min, 
   return absl::OkStatus();
 }
 
+absl::Status CheckTimestamp(absl::string_view field, const google::protobuf::Timestamp& timestamp) {
+  // 1970-01-01 .. 9999-12-31, which DATETIME(6) columns hold.
+  constexpr int64_t kMaxSeconds = 253402300799;
+  if (timestamp.nanos() < 0 || timestamp.nanos() > 999999999 || timestamp.seconds() < 0 ||
+      timestamp.seconds() > kMaxSeconds) {
+    return Invalid(field, "not a valid timestamp (1970-01-01 to 9999-12-31 UTC)");
+  }
+  return absl::OkStatus();
+}
+
 absl::Status CheckTimestampNotInFuture(absl::string_view field,
                                        const google::protobuf::Timestamp& timestamp) {
-  if (timestamp.nanos() < 0 || timestamp.nanos() > 999999999 || timestamp.seconds() < 0) {
-    return Invalid(field, "not a valid timestamp");
-  }
+  if (absl::Status valid = CheckTimestamp(field, timestamp); !valid.ok()) return valid;
   // A little clock skew between the partner's systems and ours is tolerated.
   if (absl::FromUnixSeconds(timestamp.seconds()) > absl::Now() + absl::Minutes(5)) {
     return Invalid(field, "must not be in the future");

@@ -49,6 +49,9 @@ absl::Status NormalizeMoney(absl::string_view field, const std::string& tenant_c
 // A real calendar date, year 1900..9999.
 absl::Status CheckDate(absl::string_view field, const v1::Date& date);
 absl::Status CheckIntRange(absl::string_view field, int64_t value, int64_t min, int64_t max);
+// A timestamp a DATETIME(6) column can hold.
+absl::Status CheckTimestamp(absl::string_view field, const google::protobuf::Timestamp& timestamp);
+// The same, and not more than 5 minutes (clock skew) in the future.
 absl::Status CheckTimestampNotInFuture(absl::string_view field,
                                        const google::protobuf::Timestamp& timestamp);
 
