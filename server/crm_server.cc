@@ -10,12 +10,14 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "server/auth/authenticator.h"
+#include "server/lead_sweeper.h"
 #include "server/rpc/page_token.h"
 #include "server/rpc/rpc_runner.h"
 #include "server/services/account_service.h"
 #include "server/services/complaint_service.h"
 #include "server/services/contact_service.h"
 #include "server/services/interaction_service.h"
+#include "server/services/lead_service.h"
 #include "server/services/purchase_service.h"
 #include "server/services/tenant_admin_service.h"
 #include "storage/account_repository.h"
@@ -24,6 +26,7 @@
 #include "storage/complaint_repository.h"
 #include "storage/contact_repository.h"
 #include "storage/interaction_repository.h"
+#include "storage/lead_repository.h"
 #include "storage/purchase_repository.h"
 #include "storage/shared_key_store.h"
 #include "storage/tenant_repository.h"
@@ -41,6 +44,7 @@ struct CrmServer::Parts {
         purchases(pool),
         interactions(pool),
         complaints(pool),
+        leads(pool),
         authenticator(keys, tenants, options.auth_cache_ttl),
         runner(authenticator),
         page_tokens(std::move(mac_key)),
@@ -49,7 +53,9 @@ struct CrmServer::Parts {
         contact_service(runner, contacts, page_tokens),
         purchase_service(runner, purchases, page_tokens),
         interaction_service(runner, interactions, page_tokens),
-        complaint_service(runner, complaints, page_tokens) {}
+        complaint_service(runner, complaints, page_tokens),
+        lead_service(runner, leads, purchases, page_tokens),
+        lead_sweeper(tenants, leads) {}
 
   storage::ConnectionPool pool;
   storage::TenantRepository tenants;
@@ -59,6 +65,7 @@ struct CrmServer::Parts {
   storage::PurchaseRepository purchases;
   storage::InteractionRepository interactions;
   storage::ComplaintRepository complaints;
+  storage::LeadRepository leads;
   Authenticator authenticator;
   RpcRunner runner;
   PageTokenCodec page_tokens;
@@ -68,6 +75,8 @@ struct CrmServer::Parts {
   PurchaseService purchase_service;
   InteractionService interaction_service;
   ComplaintService complaint_service;
+  LeadService lead_service;
+  LeadSweeper lead_sweeper;
 };
 
 absl::StatusOr<std::unique_ptr<CrmServer>> CrmServer::Start(const storage::MysqlEndpoint& database,
@@ -95,17 +104,24 @@ absl::StatusOr<std::unique_ptr<CrmServer>> CrmServer::Start(const storage::Mysql
   builder.RegisterService(&server->parts_->purchase_service);
   builder.RegisterService(&server->parts_->interaction_service);
   builder.RegisterService(&server->parts_->complaint_service);
+  builder.RegisterService(&server->parts_->lead_service);
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || server->port_ == 0) {
     return absl::UnavailableError(absl::StrCat("cannot listen on ", options.listen,
                                                " (address in use or invalid?)"));
   }
+  if (options.lead_sweep_interval > absl::ZeroDuration()) {
+    server->parts_->lead_sweeper.Start(options.lead_sweep_interval);
+  }
   return server;
 }
+
+LeadSweeper& CrmServer::lead_sweeper() { return parts_->lead_sweeper; }
 
 void CrmServer::Shutdown(absl::Duration grace) {
   if (server_ == nullptr) return;
   if (auto* health = server_->GetHealthCheckService()) health->SetServingStatus(false);
+  parts_->lead_sweeper.Stop();
   server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
 }
 

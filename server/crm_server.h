@@ -24,7 +24,12 @@ struct ServerOptions {
   int max_receive_message_bytes = 4 * 1024 * 1024;
   // How long the auth cache trusts a key / tenant lookup.
   absl::Duration auth_cache_ttl = absl::Seconds(5);
+  // How often ACTIVE leads past their tenant's no-contact period are invalidated;
+  // zero turns the background sweep off.
+  absl::Duration lead_sweep_interval = absl::Minutes(10);
 };
+
+class LeadSweeper;
 
 // The whole serving stack over one database whose schema is current: connection
 // pool, repositories, authentication, the CRM services, health and reflection.
@@ -38,6 +43,9 @@ class CrmServer {
   // Stops accepting calls, lets in-flight calls finish for up to `grace`, then cancels.
   void Shutdown(absl::Duration grace);
   void Wait();
+
+  // The no-contact sweep, for running a pass on demand (tests, operators).
+  LeadSweeper& lead_sweeper();
 
  private:
   struct Parts;

@@ -4,6 +4,7 @@
 #include "crm/v1/complaint.pb.h"
 #include "crm/v1/contact.pb.h"
 #include "crm/v1/interaction.pb.h"
+#include "crm/v1/lead.pb.h"
 #include "crm/v1/purchase.pb.h"
 #include "crm/v1/tenant_admin.pb.h"
 #include "google/protobuf/descriptor.h"
@@ -140,6 +141,24 @@ const filter::FieldCatalog& ComplaintFilterFields() {
       Enum("severity", "severity", v1::Complaint::Severity_descriptor()),
       Enum("status", "status", v1::Complaint::Status_descriptor()),
       Field("due_time", FieldType::kTimestamp, "due_time"),
+      Field("create_time", FieldType::kTimestamp, "create_time"),
+      Field("update_time", FieldType::kTimestamp, "update_time"),
+  });
+  return *catalog;
+}
+
+const filter::FieldCatalog& LeadFilterFields() {
+  static const filter::FieldCatalog* catalog = new filter::FieldCatalog({
+      ResourceName("contact", "contact_id", "contacts/"),
+      Enum("source", "source", v1::Lead::Source_descriptor()),
+      Enum("intent", "intent", v1::Lead::Intent_descriptor()),
+      Enum("status", "status", v1::Lead::Status_descriptor()),
+      Field("owner", FieldType::kString, "owner"),
+      Field("intended_product", FieldType::kString, "intended_product"),
+      Enum("invalid_reason", "invalid_reason", v1::Lead::InvalidReason_descriptor()),
+      Field("next_follow_up_time", FieldType::kTimestamp, "next_follow_up_time"),
+      Field("revisit_time", FieldType::kTimestamp, "revisit_time"),
+      Field("convert_time", FieldType::kTimestamp, "convert_time"),
       Field("create_time", FieldType::kTimestamp, "create_time"),
       Field("update_time", FieldType::kTimestamp, "update_time"),
   });

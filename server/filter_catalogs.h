@@ -14,6 +14,7 @@ const filter::FieldCatalog& ContactFilterFields();
 const filter::FieldCatalog& PurchaseFilterFields();
 const filter::FieldCatalog& InteractionFilterFields();
 const filter::FieldCatalog& ComplaintFilterFields();
+const filter::FieldCatalog& LeadFilterFields();
 
 }  // namespace crm::server
 

@@ -31,6 +31,7 @@ struct Flags {
   int max_threads = 64;
   int db_pool_size = 16;
   int shutdown_grace_seconds = 10;
+  int lead_sweep_interval_seconds = 600;
 };
 
 void DefineFlags(CLI::App& app, Flags& flags) {
@@ -57,6 +58,11 @@ void DefineFlags(CLI::App& app, Flags& flags) {
                  "how long SIGTERM/SIGINT let in-flight calls finish")
       ->capture_default_str()
       ->check(CLI::Range(0, 3600));
+  app.add_option("--lead-sweep-interval-seconds", flags.lead_sweep_interval_seconds,
+                 "how often leads past their tenant's no-contact period are invalidated; 0 = "
+                 "never")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 86400));
 }
 
 // Shared between main and the signal thread: a signal that arrives while the server
@@ -158,6 +164,7 @@ int main(int argc, char** argv) {
   options.listen = flags.listen;
   options.max_threads = flags.max_threads;
   options.db_pool_size = flags.db_pool_size;
+  options.lead_sweep_interval = absl::Seconds(flags.lead_sweep_interval_seconds);
   absl::StatusOr<std::unique_ptr<crm::server::CrmServer>> server =
       crm::server::CrmServer::Start(endpoint, options);
   if (!server.ok()) return Fail(server.status());

@@ -11,6 +11,7 @@
 #include "storage/complaint_repository.h"
 #include "storage/idempotency.h"
 #include "storage/ids.h"
+#include "storage/lead_repository.h"
 #include "storage/list_page.h"
 #include "storage/purchase_repository.h"
 #include "storage/row_codec.h"
@@ -26,6 +27,7 @@ constexpr char kContactPrefix[] = "contacts/";
 constexpr char kInteractionPrefix[] = "interactions/";
 constexpr char kPurchasePrefix[] = "purchases/";
 constexpr char kComplaintPrefix[] = "complaints/";
+constexpr char kFollowUpPrefix[] = "leadFollowUps/";
 
 v1::Interaction InteractionFromRow(sql::ResultSet& row) {
   v1::Interaction interaction;
@@ -174,9 +176,18 @@ absl::StatusOr<Page<v1::TimelineEntry>> InteractionRepository::Timeline(
           *entry.mutable_time() = entry.complaint().create_time();
           entries.push_back(std::move(entry));
         }
+        auto follow_ups = read("lead_follow_ups", "follow_up_id", "follow_up_time",
+                               LeadRepository::FollowUpTable().columns, kFollowUpPrefix);
+        while (follow_ups->next()) {
+          v1::TimelineEntry entry;
+          *entry.mutable_follow_up() = LeadRepository::FollowUpFromRow(*follow_ups);
+          *entry.mutable_time() = entry.follow_up().follow_up_time();
+          entries.push_back(std::move(entry));
+        }
         const auto name_of = [](const v1::TimelineEntry& entry) -> const std::string& {
           if (entry.has_purchase()) return entry.purchase().name();
           if (entry.has_complaint()) return entry.complaint().name();
+          if (entry.has_follow_up()) return entry.follow_up().name();
           return entry.interaction().name();
         };
         std::sort(entries.begin(), entries.end(), [&](const auto& a, const auto& b) {

@@ -30,8 +30,8 @@ class InteractionRepository {
   absl::StatusOr<Page<v1::Interaction>> List(const TenantId& tenant, const ListQuery& query,
                                              absl::Time deadline);
 
-  // One contact's purchases, interactions and complaints, newest first (ties by resource name,
-  // descending), starting after `after` (sort_value = the entry's DATETIME text,
+  // One contact's purchases, interactions, complaints and lead follow-ups, newest
+  // first (ties by resource name, descending), starting after `after` (sort_value = the entry's DATETIME text,
   // id = its full resource name). Each source is read through its
   // (tenant, contact, time) index, page_size + 1 rows at most, and merged here.
   // NOT_FOUND when the tenant has no such contact.

@@ -39,6 +39,11 @@ ListCursor CursorAfter(const Resource& last, const ListTable& table, SortKey key
         cursor.sort_value = ToSqlDatetime(FromProtoTimestamp(last.interaction_time()));
       }
       break;
+    case SortKey::kNextFollowUpTime:
+      if constexpr (requires { last.next_follow_up_time(); }) {
+        cursor.sort_value = ToSqlDatetime(FromProtoTimestamp(last.next_follow_up_time()));
+      }
+      break;
     case SortKey::kCreateTime:
       if (!table.id_is_time_ordered) {
         cursor.sort_value = ToSqlDatetime(FromProtoTimestamp(last.create_time()));

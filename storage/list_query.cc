@@ -17,6 +17,8 @@ std::string SortColumn(SortKey key, const ListTable& table) {
       return "purchase_time";
     case SortKey::kInteractionTime:
       return "interaction_time";
+    case SortKey::kNextFollowUpTime:
+      return "next_follow_up_time";
   }
   return table.id_column;
 }

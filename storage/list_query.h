@@ -11,7 +11,15 @@ namespace crm::storage {
 
 // Sort keys a List may use. Each is NOT NULL and indexed after tenant_id, and ties
 // are broken by the resource id, so keyset pagination is exact.
-enum class SortKey { kCreateTime, kUpdateTime, kDisplayName, kPurchaseTime, kInteractionTime };
+// (kNextFollowUpTime is nullable: only offered where the filter excludes NULLs.)
+enum class SortKey {
+  kCreateTime,
+  kUpdateTime,
+  kDisplayName,
+  kPurchaseTime,
+  kInteractionTime,
+  kNextFollowUpTime
+};
 
 // Where the previous page ended: the sort value and id of its last row.
 struct ListCursor {

@@ -10,6 +10,7 @@
 #include "storage/existing_ids.h"
 #include "storage/idempotency.h"
 #include "storage/ids.h"
+#include "storage/lead_conversion.h"
 #include "storage/list_page.h"
 #include "storage/money.h"
 #include "storage/row_codec.h"
@@ -147,6 +148,10 @@ absl::StatusOr<v1::Purchase> PurchaseRepository::Record(const TenantId& tenant,
               "external_id: a purchase with external_id \"", purchase.external_id(),
               "\" is already recorded"));
         }
+        if (purchase.type() == v1::Purchase::TYPE_PURCHASE) {
+          ConvertLeadsOnPurchases(tx, {{ContactIdOf(purchase), purchase_id,
+                                        FromProtoTimestamp(purchase.purchase_time())}});
+        }
         return ReadPurchase(tx, purchase_id, false);
       });
 }
@@ -220,6 +225,21 @@ absl::StatusOr<ImportBatchResult> PurchaseRepository::ImportBatch(
           start += chunk;
         }
         result.skipped = static_cast<int64_t>(good.size()) - result.imported;
+        // Only rows written now may convert: a skipped row's id was never stored.
+        absl::flat_hash_set<std::string> written;
+        if (result.skipped > 0) {
+          std::vector<std::string> candidate_ids;
+          for (int row : good) candidate_ids.push_back(ids[row]);
+          written = ExistingIds(tx, "purchases", "purchase_id", candidate_ids, "");
+        }
+        std::vector<ConvertingPurchase> converting;
+        for (int row : good) {
+          if (rows[row].type() != v1::Purchase::TYPE_PURCHASE) continue;
+          if (result.skipped > 0 && !written.contains(ids[row])) continue;
+          converting.push_back({ContactIdOf(rows[row]), ids[row],
+                                FromProtoTimestamp(rows[row].purchase_time())});
+        }
+        ConvertLeadsOnPurchases(tx, converting);
         return result;
       });
 }

@@ -16,7 +16,8 @@ namespace {
 constexpr char kColumns[] =
     "tenant_id, display_name, state, currency_code, time_zone, quota_requests_per_second, "
     "quota_max_concurrent_streams, quota_max_contacts, revision, create_time, update_time, "
-    "complaint_hours_low, complaint_hours_medium, complaint_hours_high, complaint_hours_critical";
+    "complaint_hours_low, complaint_hours_medium, complaint_hours_high, complaint_hours_critical, "
+    "lead_no_contact_days, lead_revisit_days";
 
 v1::Tenant TenantFromRow(sql::ResultSet& row) {
   v1::Tenant tenant;
@@ -36,6 +37,8 @@ v1::Tenant TenantFromRow(sql::ResultSet& row) {
   policy->set_medium_hours(row.getInt("complaint_hours_medium"));
   policy->set_high_hours(row.getInt("complaint_hours_high"));
   policy->set_critical_hours(row.getInt("complaint_hours_critical"));
+  tenant.mutable_lead_policy()->set_no_contact_days(row.getInt("lead_no_contact_days"));
+  tenant.mutable_lead_policy()->set_revisit_days(row.getInt("lead_revisit_days"));
   return tenant;
 }
 
@@ -70,7 +73,7 @@ absl::StatusOr<v1::Tenant> TenantRepository::Create(const std::string& tenant_id
     const std::string now = ToSqlDatetime(NowMicros());
     const bool inserted = tx.InsertUnlessDuplicate(
         absl::StrCat("INSERT INTO tenants (", kColumns,
-                     ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?)"),
+                     ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?)"),
         {tenant_id, tenant.display_name(), static_cast<int64_t>(tenant.state()),
          tenant.currency_code(), tenant.time_zone(),
          static_cast<int64_t>(tenant.quotas().requests_per_second()),
@@ -79,7 +82,9 @@ absl::StatusOr<v1::Tenant> TenantRepository::Create(const std::string& tenant_id
          static_cast<int64_t>(tenant.complaint_policy().low_hours()),
          static_cast<int64_t>(tenant.complaint_policy().medium_hours()),
          static_cast<int64_t>(tenant.complaint_policy().high_hours()),
-         static_cast<int64_t>(tenant.complaint_policy().critical_hours())});
+         static_cast<int64_t>(tenant.complaint_policy().critical_hours()),
+         static_cast<int64_t>(tenant.lead_policy().no_contact_days()),
+         static_cast<int64_t>(tenant.lead_policy().revisit_days())});
     if (!inserted) {
       return absl::AlreadyExistsError(absl::StrCat("tenant_id: tenants/", tenant_id, " already exists"));
     }
@@ -113,7 +118,8 @@ absl::StatusOr<v1::Tenant> TenantRepository::Update(
         "UPDATE tenants SET display_name = ?, state = ?, currency_code = ?, time_zone = ?, "
         "quota_requests_per_second = ?, quota_max_concurrent_streams = ?, quota_max_contacts = ?, "
         "complaint_hours_low = ?, complaint_hours_medium = ?, complaint_hours_high = ?, "
-        "complaint_hours_critical = ?, revision = revision + 1, update_time = ? WHERE tenant_id = ?",
+        "complaint_hours_critical = ?, lead_no_contact_days = ?, lead_revisit_days = ?, "
+        "revision = revision + 1, update_time = ? WHERE tenant_id = ?",
         {updated.display_name(), static_cast<int64_t>(updated.state()), updated.currency_code(),
          updated.time_zone(), static_cast<int64_t>(updated.quotas().requests_per_second()),
          static_cast<int64_t>(updated.quotas().max_concurrent_streams()),
@@ -122,6 +128,8 @@ absl::StatusOr<v1::Tenant> TenantRepository::Update(
          static_cast<int64_t>(updated.complaint_policy().medium_hours()),
          static_cast<int64_t>(updated.complaint_policy().high_hours()),
          static_cast<int64_t>(updated.complaint_policy().critical_hours()),
+         static_cast<int64_t>(updated.lead_policy().no_contact_days()),
+         static_cast<int64_t>(updated.lead_policy().revisit_days()),
          ToSqlDatetime(NowMicros()), std::string(tenant_id)});
     return ReadTenant(tx, tenant_id, false);
   });

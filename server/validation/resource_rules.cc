@@ -12,17 +12,13 @@
 #include "absl/strings/strip.h"
 #include "absl/time/time.h"
 #include "server/validation/field_rules.h"
+#include "server/validation/lead_rules.h"
 #include "server/validation/resource_name.h"
+#include "server/validation/status_macros.h"
 #include "storage/row_codec.h"
 
 namespace crm::server {
 namespace {
-
-// Runs checks in order and stops at the first failure.
-#define CRM_RETURN_IF_ERROR(expr)                 \
-  do {                                            \
-    if (absl::Status _s = (expr); !_s.ok()) return _s; \
-  } while (0)
 
 absl::Status NormalizeQuotas(v1::TenantQuotas* quotas) {
   if (quotas->requests_per_second() == 0) quotas->set_requests_per_second(kDefaultRequestsPerSecond);
@@ -123,8 +119,9 @@ absl::Status NormalizeTenant(v1::Tenant* tenant) {
                             [&](int32_t v) { policy->set_medium_hours(v); }));
   CRM_RETURN_IF_ERROR(hours("complaint_policy.high_hours", policy->high_hours(), 8,
                             [&](int32_t v) { policy->set_high_hours(v); }));
-  return hours("complaint_policy.critical_hours", policy->critical_hours(), 2,
-               [&](int32_t v) { policy->set_critical_hours(v); });
+  CRM_RETURN_IF_ERROR(hours("complaint_policy.critical_hours", policy->critical_hours(), 2,
+                            [&](int32_t v) { policy->set_critical_hours(v); }));
+  return NormalizeLeadPolicy(tenant->mutable_lead_policy());
 }
 
 absl::Status NormalizeAccount(const std::string& tenant_currency, v1::Account* account) {
@@ -345,7 +342,8 @@ absl::Status CheckComplaintTransition(v1::Complaint::Status from, v1::Complaint:
 const std::vector<std::string>& TenantWritablePaths() {
   static const auto* paths =
       new std::vector<std::string>{"display_name", "state",  "currency_code",
-                                   "time_zone",    "quotas", "complaint_policy"};
+                                   "time_zone",    "quotas", "complaint_policy",
+                                   "lead_policy"};
   return *paths;
 }
 
