@@ -47,8 +47,13 @@ std::optional<absl::Time> TimeIf(bool has, const google::protobuf::Timestamp& ti
   return FromProtoTimestamp(time);
 }
 
-void SetTimeIfPresent(sql::ResultSet& row, const char* column, google::protobuf::Timestamp* out) {
-  if (std::optional<absl::Time> time = GetOptionalDatetime(row, column)) ToProtoTimestamp(*time, out);
+// Sets a nullable time through `mutable_field` only when the column holds one (calling
+// a mutable_ accessor would mark the field present).
+template <typename MutableField>
+void SetTimeIfPresent(sql::ResultSet& row, const char* column, MutableField mutable_field) {
+  if (std::optional<absl::Time> time = GetOptionalDatetime(row, column)) {
+    ToProtoTimestamp(*time, mutable_field());
+  }
 }
 
 v1::Lead LeadFromRow(sql::ResultSet& row) {
@@ -65,21 +70,21 @@ v1::Lead LeadFromRow(sql::ResultSet& row) {
   lead.set_intent(static_cast<v1::Lead::Intent>(row.getInt("intent")));
   lead.set_owner(row.getString("owner"));
   lead.set_status(static_cast<v1::Lead::Status>(row.getInt("status")));
-  SetTimeIfPresent(row, "next_follow_up_time", lead.mutable_next_follow_up_time());
+  SetTimeIfPresent(row, "next_follow_up_time", [&] { return lead.mutable_next_follow_up_time(); });
   lead.set_next_follow_up_method(
       static_cast<v1::LeadFollowUp::Method>(row.getInt("next_follow_up_method")));
   lead.set_follow_up_count(row.getInt("follow_up_count"));
-  SetTimeIfPresent(row, "first_reach_time", lead.mutable_first_reach_time());
+  SetTimeIfPresent(row, "first_reach_time", [&] { return lead.mutable_first_reach_time(); });
   ToProtoTimestamp(FromSqlDatetime(row.getString("last_contact_time")),
                    lead.mutable_last_contact_time());
-  SetTimeIfPresent(row, "convert_time", lead.mutable_convert_time());
+  SetTimeIfPresent(row, "convert_time", [&] { return lead.mutable_convert_time(); });
   if (std::optional<std::string> purchase = GetOptionalString(row, "conversion_purchase_id")) {
     lead.set_conversion_purchase(absl::StrCat(kPurchasePrefix, *purchase));
   }
-  SetTimeIfPresent(row, "invalid_time", lead.mutable_invalid_time());
+  SetTimeIfPresent(row, "invalid_time", [&] { return lead.mutable_invalid_time(); });
   lead.set_invalid_reason(static_cast<v1::Lead::InvalidReason>(row.getInt("invalid_reason")));
   lead.set_invalid_note(row.getString("invalid_note"));
-  SetTimeIfPresent(row, "revisit_time", lead.mutable_revisit_time());
+  SetTimeIfPresent(row, "revisit_time", [&] { return lead.mutable_revisit_time(); });
   ToProtoTimestamp(FromSqlDatetime(row.getString("create_time")), lead.mutable_create_time());
   ToProtoTimestamp(FromSqlDatetime(row.getString("update_time")), lead.mutable_update_time());
   lead.set_etag(EtagForRevision(row.getInt64("revision")));

@@ -48,6 +48,7 @@ void CrmTestEnvironment::SetUp() {
   options.max_threads = 32;
   options.db_pool_size = 8;
   options.auth_cache_ttl = absl::ZeroDuration();  // tests see revocations at once
+  options.lead_sweep_interval = absl::ZeroDuration();  // tests run sweep passes themselves
   absl::StatusOr<std::unique_ptr<server::CrmServer>> server =
       server::CrmServer::Start(database_->endpoint(), options);
   ASSERT_TRUE(server.ok()) << server.status();
@@ -87,6 +88,9 @@ std::unique_ptr<v1::ContactService::Stub> Contacts() {
 }
 std::unique_ptr<v1::InteractionService::Stub> Interactions() {
   return v1::InteractionService::NewStub(CrmTestEnvironment::Get().channel());
+}
+std::unique_ptr<v1::LeadService::Stub> Leads() {
+  return v1::LeadService::NewStub(CrmTestEnvironment::Get().channel());
 }
 std::unique_ptr<v1::ComplaintService::Stub> Complaints() {
   return v1::ComplaintService::NewStub(CrmTestEnvironment::Get().channel());

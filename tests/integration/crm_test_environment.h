@@ -11,6 +11,7 @@
 #include "crm/v1/complaint.grpc.pb.h"
 #include "crm/v1/contact.grpc.pb.h"
 #include "crm/v1/interaction.grpc.pb.h"
+#include "crm/v1/lead.grpc.pb.h"
 #include "crm/v1/purchase.grpc.pb.h"
 #include "crm/v1/tenant_admin.grpc.pb.h"
 #include "server/crm_server.h"
@@ -33,6 +34,8 @@ class CrmTestEnvironment : public ::testing::Environment {
   const std::string& admin_key() const { return admin_key_; }
   std::shared_ptr<grpc::Channel> channel() const { return channel_; }
   storage::ConnectionPool& pool() { return *pool_; }
+  // The in-process server (its background lead sweep is off; tests run passes).
+  server::CrmServer& server() { return *server_; }
   const storage::MysqlEndpoint& database() const { return database_->endpoint(); }
   const std::string& temp_dir() const { return temp_dir_; }
 
@@ -66,6 +69,7 @@ std::unique_ptr<v1::ContactService::Stub> Contacts();
 std::unique_ptr<v1::PurchaseService::Stub> Purchases();
 std::unique_ptr<v1::ComplaintService::Stub> Complaints();
 std::unique_ptr<v1::InteractionService::Stub> Interactions();
+std::unique_ptr<v1::LeadService::Stub> Leads();
 
 // Number of rows of `table` that belong to `tenant_id` (read straight from the
 // database: proves that a rejected call wrote nothing).
