@@ -17,6 +17,7 @@
 #include "storage/existing_ids.h"
 #include "storage/ids.h"
 #include "storage/list_page.h"
+#include "storage/multi_row_insert.h"
 #include "storage/row_codec.h"
 #include "storage/sql_errors.h"
 #include "storage/transaction.h"
@@ -203,21 +204,63 @@ absl::Status WriteContact(Transaction& tx, absl::string_view contact_id, const v
   return absl::OkStatus();
 }
 
-// Inserts a new contact with its lookup entries; false on a duplicate external id.
-bool InsertContact(Transaction& tx, const std::string& contact_id, const v1::Contact& contact) {
-  const std::string now = ToSqlDatetime(NowMicros());
-  std::vector<SqlValue> values = {tx.tenant().value(), contact_id};
+// The values of one inserted contacts row (tenant first) and the placeholders that
+// take them (revision is fixed at 1, just before the two times).
+std::vector<SqlValue> InsertValues(const std::string& tenant_id, const std::string& contact_id,
+                                   const v1::Contact& contact, const std::string& now) {
+  std::vector<SqlValue> values = {tenant_id, contact_id};
   for (SqlValue& value : WritableValues(contact)) values.push_back(std::move(value));
   values.push_back(now);
   values.push_back(now);
-  std::string placeholders;
-  for (size_t i = 0; i < values.size(); ++i) {
-    // revision is 1, just before the two times.
-    absl::StrAppend(&placeholders, i == 0 ? "" : ", ", i + 2 == values.size() ? "1, ?" : "?");
+  return values;
+}
+
+const std::string& InsertRowPlaceholders() {
+  static const std::string* placeholders = [] {
+    const size_t count = InsertValues("", "", v1::Contact(), "").size();
+    std::string row = "(";
+    for (size_t i = 0; i < count; ++i) absl::StrAppend(&row, i == 0 ? "" : ", ", i + 2 == count ? "1, ?" : "?");
+    return new std::string(absl::StrCat(row, ")"));
+  }();
+  return *placeholders;
+}
+
+std::string InsertContactsSql(int rows) {
+  return MultiRowInsertSql(absl::StrCat("INSERT INTO contacts (tenant_id, ", kColumns, ") VALUES "),
+                           InsertRowPlaceholders(), rows);
+}
+
+// The lookup rows (kind, value) of a contact's emails and phones.
+void AppendIdentityValues(const std::string& tenant_id, const std::string& contact_id,
+                          const v1::Contact& contact, std::vector<SqlValue>* values) {
+  const auto add = [&](ContactLookupKey kind, const std::string& value) {
+    values->push_back(tenant_id);
+    values->push_back(static_cast<int64_t>(kind));
+    values->push_back(value);
+    values->push_back(contact_id);
+  };
+  for (const std::string& email : contact.emails()) add(ContactLookupKey::kEmail, email);
+  for (const std::string& phone : contact.phones()) add(ContactLookupKey::kPhone, phone);
+}
+
+// Inserts identity rows (4 values each) in multi-row statements.
+void InsertIdentities(Transaction& tx, const std::vector<SqlValue>& values) {
+  constexpr size_t kWidth = 4;
+  for (const InsertChunk& chunk : InsertChunks(values.size() / kWidth)) {
+    std::vector<SqlValue> chunk_values(values.begin() + static_cast<std::ptrdiff_t>(chunk.begin * kWidth),
+                                       values.begin() + static_cast<std::ptrdiff_t>((chunk.begin + chunk.size) * kWidth));
+    tx.Execute(MultiRowInsertSql("INSERT INTO contact_identities (tenant_id, kind, identity_value, "
+                                 "contact_id) VALUES ",
+                                 "(?, ?, ?, ?)", chunk.size),
+               chunk_values);
   }
-  if (!tx.InsertUnlessDuplicate(
-          absl::StrCat("INSERT INTO contacts (tenant_id, ", kColumns, ") VALUES (", placeholders, ")"),
-          values)) {
+}
+
+// Inserts a new contact with its lookup entries; false on a duplicate external id.
+bool InsertContact(Transaction& tx, const std::string& contact_id, const v1::Contact& contact) {
+  if (!tx.InsertUnlessDuplicate(InsertContactsSql(1),
+                                InsertValues(tx.tenant().value(), contact_id, contact,
+                                             ToSqlDatetime(NowMicros())))) {
     return false;
   }
   WriteIdentities(tx, contact_id, contact);
@@ -441,21 +484,51 @@ absl::StatusOr<ContactImportResult> ContactRepository::ImportBatch(
           writable.emplace_back(index, std::move(row));
         }
         if (all_or_nothing && !result.errors.empty()) return result;
-        for (auto& [index, row] : writable) {
+        std::vector<const std::pair<size_t, v1::Contact>*> creates;
+        for (const auto& entry : writable) {
+          const auto& [index, row] = entry;
           auto previous = stored.find(row.external_id());
-          if (previous != stored.end()) {
-            const std::string id = previous->second.name().substr(sizeof("contacts/") - 1);
-            if (absl::Status written = WriteContact(tx, id, previous->second, row); !written.ok()) {
-              return written;
+          if (previous == stored.end()) {
+            creates.push_back(&entry);
+            continue;
+          }
+          const std::string id = previous->second.name().substr(sizeof("contacts/") - 1);
+          if (absl::Status written = WriteContact(tx, id, previous->second, row); !written.ok()) {
+            return written;
+          }
+          ++result.updated;
+        }
+        // New contacts go in multi-row INSERTs, their lookup rows after them.
+        const std::string now = ToSqlDatetime(NowMicros());
+        std::vector<SqlValue> identities;
+        for (const InsertChunk& chunk : InsertChunks(creates.size())) {
+          std::vector<SqlValue> values;
+          for (int i = 0; i < chunk.size; ++i) {
+            const auto& [index, row] = *creates[chunk.begin + i];
+            for (SqlValue& value : InsertValues(tenant.value(), new_ids[index], row, now)) {
+              values.push_back(std::move(value));
             }
-            ++result.updated;
-          } else if (InsertContact(tx, new_ids[index], row)) {
-            ++result.created;
-          } else {
-            // Another import created this external id since the lookup above.
-            result.errors.emplace_back(static_cast<int>(index), DuplicateExternalId(row));
+          }
+          if (tx.InsertUnlessDuplicate(InsertContactsSql(chunk.size), values)) {
+            result.created += chunk.size;
+            for (int i = 0; i < chunk.size; ++i) {
+              const auto& [index, row] = *creates[chunk.begin + i];
+              AppendIdentityValues(tenant.value(), new_ids[index], row, &identities);
+            }
+            continue;
+          }
+          // Another import created one of these external ids since the lookup above (the
+          // failed statement changed nothing): this chunk goes row by row.
+          for (int i = 0; i < chunk.size; ++i) {
+            const auto& [index, row] = *creates[chunk.begin + i];
+            if (InsertContact(tx, new_ids[index], row)) {
+              ++result.created;
+            } else {
+              result.errors.emplace_back(static_cast<int>(index), DuplicateExternalId(row));
+            }
           }
         }
+        InsertIdentities(tx, identities);
         return result;
       });
 }

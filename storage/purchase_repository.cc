@@ -12,6 +12,7 @@
 #include "storage/ids.h"
 #include "storage/lead_conversion.h"
 #include "storage/list_page.h"
+#include "storage/multi_row_insert.h"
 #include "storage/money.h"
 #include "storage/row_codec.h"
 #include "storage/sql_errors.h"
@@ -27,9 +28,6 @@ constexpr char kColumns[] =
 // Placeholders of one inserted row: every column of kColumns after tenant_id, with
 // revision fixed at 1.
 constexpr char kRowPlaceholders[] = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)";
-// Multi-row inserts use these row counts only, so each connection caches at most this
-// many prepared INSERT statements whatever the batch sizes.
-constexpr int kInsertChunkSizes[] = {1000, 250, 50, 10, 1};
 
 constexpr char kContactPrefix[] = "contacts/";
 
@@ -86,10 +84,8 @@ void AppendRowValues(const std::string& tenant_id, const std::string& purchase_i
 // affected-row total; REPLACE or INSERT IGNORE are not used (IGNORE would also hide
 // strict-mode errors).
 std::string MultiRowInsert(int rows) {
-  std::string sql = absl::StrCat("INSERT INTO purchases (tenant_id, ", kColumns, ") VALUES ");
-  for (int i = 0; i < rows; ++i) absl::StrAppend(&sql, i == 0 ? "" : ", ", kRowPlaceholders);
-  absl::StrAppend(&sql, " ON DUPLICATE KEY UPDATE purchase_id = purchase_id");
-  return sql;
+  return MultiRowInsertSql(absl::StrCat("INSERT INTO purchases (tenant_id, ", kColumns, ") VALUES "),
+                           kRowPlaceholders, rows, " ON DUPLICATE KEY UPDATE purchase_id = purchase_id");
 }
 
 absl::StatusOr<v1::Purchase> ReadPurchase(Transaction& tx, absl::string_view purchase_id,
@@ -207,22 +203,14 @@ absl::StatusOr<ImportBatchResult> PurchaseRepository::ImportBatch(
         }
         if (all_or_nothing && !result.errors.empty()) return result;
         const std::string now = ToSqlDatetime(NowMicros());
-        for (size_t start = 0; start < good.size();) {
-          int chunk = 1;
-          for (int size : kInsertChunkSizes) {
-            if (static_cast<size_t>(size) <= good.size() - start) {
-              chunk = size;
-              break;
-            }
-          }
+        for (const InsertChunk& chunk : InsertChunks(good.size())) {
           std::vector<SqlValue> values;
-          values.reserve(static_cast<size_t>(chunk) * 14);
-          for (int i = 0; i < chunk; ++i) {
-            const int row = good[start + i];
+          values.reserve(static_cast<size_t>(chunk.size) * 14);
+          for (int i = 0; i < chunk.size; ++i) {
+            const int row = good[chunk.begin + i];
             AppendRowValues(tenant.value(), ids[row], rows[row], now, &values);
           }
-          result.imported += tx.Execute(MultiRowInsert(chunk), values);
-          start += chunk;
+          result.imported += tx.Execute(MultiRowInsert(chunk.size), values);
         }
         result.skipped = static_cast<int64_t>(good.size()) - result.imported;
         // Only rows written now may convert: a skipped row's id was never stored.

@@ -1,37 +1,29 @@
 // Bulk import throughput: ImportPurchases over gRPC (127.0.0.1, one client stream,
 // batches of 1000) against MariaDB's own LOAD DATA LOCAL INFILE of the same rows into
 // the same table, on the same embedded server, in the same run. Also prints the
-// EXPLAIN of a one-contact ListPurchases at that size. Not part of CTest; see
-// BENCHMARKS.md for how to run it and the figures.
+// EXPLAIN of a one-contact ListPurchases and of each GetContactTimeline source at that
+// size. Not part of CTest; see BENCHMARKS.md for how to run it and the figures.
 //
 //   build/bin/import_bench [--rows N] [--contacts N] [--dir /tmp/crm-bench]
 #include <grpcpp/grpcpp.h>
-#include <spdlog/spdlog.h>
-#include <sys/wait.h>
 
 #include <cstdio>
-#include <cstdlib>
-#include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <random>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "crm/v1/purchase.grpc.pb.h"
-#include "crm/v1/tenant_admin.grpc.pb.h"
-#include "server/bootstrap.h"
-#include "server/crm_server.h"
-#include "storage/contact_repository.h"
-#include "storage/embedded_mariadb.h"
 #include "storage/ids.h"
-#include "storage/migrations.h"
 #include "storage/row_codec.h"
 #include "storage/transaction.h"
+#include "tests/bench/bench_environment.h"
 
 namespace {
 
+using crm::bench::Check;
+using crm::bench::WithKey;
 using crm::storage::Transaction;
 
 struct Options {
@@ -49,20 +41,6 @@ Options ParseArgs(int argc, char** argv) {
     if (flag == "--dir") options.dir = argv[i + 1];
   }
   return options;
-}
-
-void Check(const absl::Status& status, const char* what) {
-  if (!status.ok()) {
-    std::cerr << what << ": " << status << "\n";
-    std::exit(1);
-  }
-}
-
-void Check(const grpc::Status& status, const char* what) {
-  if (!status.ok()) {
-    std::cerr << what << ": " << status.error_message() << "\n";
-    std::exit(1);
-  }
 }
 
 // The i-th synthetic purchase: the same row content for both loaders.
@@ -94,56 +72,20 @@ Row MakeRow(int64_t i, const std::vector<std::string>& contacts) {
   return row;
 }
 
-std::unique_ptr<grpc::ClientContext> WithKey(const std::string& key) {
-  auto context = std::make_unique<grpc::ClientContext>();
-  context->AddMetadata("authorization", absl::StrCat("Bearer ", key));
-  return context;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
   const Options options = ParseArgs(argc, argv);
-  spdlog::set_level(spdlog::level::err);
-  std::filesystem::remove_all(options.dir);
-  auto db = crm::storage::EmbeddedMariaDb::Start({.base_dir = options.dir + "/db"});
-  Check(db.status(), "start mariadbd");
-  crm::storage::ConnectionPool pool((*db)->endpoint(),
-                                    crm::storage::PoolOptions::WithMaxConnections(4));
-  Check(crm::storage::ApplyMigrations(pool, crm::storage::KnownMigrations()).status(), "migrate");
-  const std::string key_file = options.dir + "/admin.key";
-  Check(crm::server::EnsureBootstrapAdminKey(pool, key_file).status(), "admin key");
-  std::string admin_key;
-  std::ifstream(key_file) >> admin_key;
-  crm::server::ServerOptions server_options;
-  server_options.listen = "127.0.0.1:0";
-  auto server = crm::server::CrmServer::Start((*db)->endpoint(), server_options);
-  Check(server.status(), "start server");
-  auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", (*server)->port()),
-                                     grpc::InsecureChannelCredentials());
-  auto admin = crm::v1::TenantAdminService::NewStub(channel);
-  auto purchases = crm::v1::PurchaseService::NewStub(channel);
+  crm::bench::BenchEnvironment env(options.dir);
+  auto purchases = crm::v1::PurchaseService::NewStub(env.channel());
 
   // Two tenants with the same contact ids: one loaded through gRPC, one by LOAD DATA.
-  std::string keys[2];
-  const char* tenant_ids[2] = {"bench-grpc", "bench-load"};
-  for (int t = 0; t < 2; ++t) {
-    crm::v1::CreateTenantRequest create;
-    create.set_tenant_id(tenant_ids[t]);
-    create.mutable_tenant()->set_display_name(tenant_ids[t]);
-    crm::v1::Tenant tenant;
-    Check(admin->CreateTenant(WithKey(admin_key).get(), create, &tenant), "create tenant");
-    crm::v1::CreateApiKeyRequest key_request;
-    key_request.set_parent(tenant.name());
-    key_request.mutable_api_key()->set_role(crm::v1::ROLE_INTEGRATION);
-    crm::v1::CreateApiKeyResponse key;
-    Check(admin->CreateApiKey(WithKey(admin_key).get(), key_request, &key), "create key");
-    keys[t] = key.key();
-  }
+  const std::string grpc_key = env.CreateTenant("bench-grpc");
+  env.CreateTenant("bench-load");
   std::vector<std::string> contacts;
   for (int i = 0; i < options.contacts; ++i) contacts.push_back(crm::storage::NewResourceId());
-  for (const char* tenant : tenant_ids) {
-    Check(crm::storage::RunGlobalTransaction(pool, absl::Now() + absl::Minutes(5), [&](Transaction& tx) {
+  for (const char* tenant : {"bench-grpc", "bench-load"}) {
+    Check(crm::storage::RunGlobalTransaction(env.pool(), absl::Now() + absl::Minutes(5), [&](Transaction& tx) {
             for (const std::string& id : contacts) {
               tx.Execute(
                   "INSERT INTO contacts (tenant_id, contact_id, given_name, family_name, "
@@ -162,7 +104,7 @@ int main(int argc, char** argv) {
   // 1. gRPC import.
   const absl::Time grpc_start = absl::Now();
   {
-    auto context = WithKey(keys[0]);
+    auto context = WithKey(grpc_key);
     crm::v1::ImportPurchasesResponse response;
     auto writer = purchases->ImportPurchases(context.get(), &response);
     crm::v1::ImportPurchasesRequest batch;
@@ -208,38 +150,32 @@ int main(int argc, char** argv) {
           << "\t1\t" << now << '\n';
     }
   }
-  const std::string load_sql = absl::StrCat(
-      "LOAD DATA LOCAL INFILE '", tsv,
-      "' INTO TABLE purchases FIELDS TERMINATED BY '\\t' (tenant_id, purchase_id, contact_id, "
-      "purchase_time, amount_micros, gross_margin_micros, quantity, product_category, product, "
-      "channel, store_id, purchase_type, external_id, revision, create_time)");
-  const std::string command = absl::StrCat("mariadb --local-infile=1 -uroot -S ",
-                                           (*db)->endpoint().unix_socket, " crm -e \"", load_sql,
-                                           "\"");
-  const absl::Time load_start = absl::Now();
-  const int rc = std::system(command.c_str());
-  const absl::Duration load_time = absl::Now() - load_start;
-  if (rc != 0) {
-    std::cerr << "LOAD DATA failed (" << rc << ")\n";
-    return 1;
-  }
+  const absl::Duration load_time = env.LoadData(
+      tsv, "purchases",
+      "tenant_id, purchase_id, contact_id, purchase_time, amount_micros, gross_margin_micros, "
+      "quantity, product_category, product, channel, store_id, purchase_type, external_id, "
+      "revision, create_time");
 
-  // 3. The plan of one contact's ListPurchases at this size.
-  std::string plan;
-  Check(crm::storage::RunGlobalTransaction(pool, absl::Now() + absl::Minutes(1), [&](Transaction& tx) {
-          auto rows = tx.Query(
-              "EXPLAIN SELECT purchase_id FROM purchases WHERE tenant_id = ? AND (contact_id = ?) "
-              "ORDER BY purchase_time DESC, purchase_id DESC LIMIT 51",
-              {std::string("bench-grpc"), contacts[0]});
-          while (rows->next()) {
-            plan = absl::StrCat("type=", std::string(rows->getString("type")),
-                                " key=", std::string(rows->getString("key")),
-                                " rows=", std::string(rows->getString("rows")),
-                                " extra=", std::string(rows->getString("Extra")));
-          }
-          return absl::OkStatus();
-        }),
-        "explain");
+  // 3. The plans of one contact's ListPurchases and of GetContactTimeline's reads (one
+  // per source, each `WHERE tenant_id = ? AND contact_id = ? ORDER BY time DESC, id DESC`).
+  const std::vector<crm::storage::SqlValue> one_contact = {std::string("bench-grpc"), contacts[0]};
+  const std::string list_plan = env.Explain(
+      "SELECT purchase_id FROM purchases WHERE tenant_id = ? AND (contact_id = ?) "
+      "ORDER BY purchase_time DESC, purchase_id DESC LIMIT 51",
+      one_contact);
+  const char* timeline_sources[][3] = {{"purchases", "purchase_time", "purchase_id"},
+                                       {"interactions", "interaction_time", "interaction_id"},
+                                       {"complaints", "create_time", "complaint_id"},
+                                       {"lead_follow_ups", "follow_up_time", "follow_up_id"}};
+  std::vector<std::string> timeline_plans;
+  for (const auto& source : timeline_sources) {
+    timeline_plans.push_back(absl::StrCat(
+        source[0], ": ",
+        env.Explain(absl::StrCat("SELECT ", source[2], " FROM ", source[0],
+                                 " WHERE tenant_id = ? AND contact_id = ? ORDER BY ", source[1],
+                                 " DESC, ", source[2], " DESC LIMIT 51"),
+                    one_contact)));
+  }
 
   const double grpc_rate = static_cast<double>(options.rows) / absl::ToDoubleSeconds(grpc_time);
   const double load_rate = static_cast<double>(options.rows) / absl::ToDoubleSeconds(load_time);
@@ -249,10 +185,9 @@ int main(int argc, char** argv) {
   std::printf("| LOAD DATA LOCAL INFILE (same rows, same table) | %.1f s | %.0f rows/s |\n",
               absl::ToDoubleSeconds(load_time), load_rate);
   std::printf("ratio gRPC / LOAD DATA = %.2f\n", grpc_rate / load_rate);
-  std::printf("EXPLAIN one-contact ListPurchases: %s\n", plan.c_str());
-  (*server)->Shutdown(absl::Seconds(5));
-  server->reset();
-  Check((*db)->Stop(), "stop mariadbd");
-  std::filesystem::remove_all(options.dir);
+  std::printf("EXPLAIN one-contact ListPurchases: %s\n", list_plan.c_str());
+  for (const std::string& plan : timeline_plans) {
+    std::printf("EXPLAIN GetContactTimeline %s\n", plan.c_str());
+  }
   return 0;
 }

@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "tests/integration/crm_test_environment.h"
@@ -866,6 +868,55 @@ TEST_F(ImportContactsTest, AllOrNothingOversizeRolesAndTenants) {
   EXPECT_EQ(response.created_count(), 1);
   EXPECT_EQ(CountRows("contacts", tenant_.id), 1);
   EXPECT_EQ(CountRows("contacts", other.id), 1);
+}
+
+TEST_F(ImportContactsTest, ManyRowsGoInMultiRowInsertsWithTheirLookupRows) {
+  // 1,234 rows in two batches: chunks of 1000, 50, 10 and 1 rows.
+  v1::ImportContactsRequest first, second;
+  for (int i = 0; i < 1234; ++i) {
+    *(i < 1000 ? first : second).add_contacts() = Row(absl::StrCat("bulk-", i), absl::StrCat("B", i));
+  }
+  grpc::Status status;
+  v1::ImportContactsResponse response = Import({first, second}, &status);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(response.created_count(), 1234);
+  EXPECT_EQ(CountRows("contacts", tenant_.id), 1234);
+  EXPECT_EQ(CountRows("contact_identities", tenant_.id), 1234);
+  v1::LookupContactRequest lookup;
+  lookup.set_email("bulk-1233@example.com");
+  v1::Contact found;
+  ASSERT_TRUE(Contacts()->LookupContact(WithKey(tenant_.integration_key).get(), lookup, &found).ok());
+  EXPECT_EQ(found.external_id(), "bulk-1233");
+
+  // Re-sending the stream updates and creates nothing new.
+  response = Import({first, second}, &status);
+  ASSERT_TRUE(status.ok());
+  EXPECT_EQ(response.created_count(), 0);
+  EXPECT_EQ(response.updated_count(), 1234);
+  EXPECT_EQ(CountRows("contacts", tenant_.id), 1234);
+}
+
+TEST_F(ImportContactsTest, ConcurrentStreamsOfTheSameExternalIdsCreateEachContactOnce) {
+  v1::ImportContactsRequest batch;
+  for (int i = 0; i < 300; ++i) *batch.add_contacts() = Row(absl::StrCat("race-", i), "R");
+  v1::ImportContactsResponse responses[2];
+  grpc::Status statuses[2];
+  std::thread other([&] { responses[1] = Import({batch, batch}, &statuses[1]); });
+  responses[0] = Import({batch, batch}, &statuses[0]);
+  other.join();
+  int64_t created = 0;
+  for (int s = 0; s < 2; ++s) {
+    ASSERT_TRUE(statuses[s].ok()) << statuses[s].error_message();
+    // Each row of each stream was created, updated, or lost the race (ALREADY_EXISTS).
+    EXPECT_EQ(responses[s].created_count() + responses[s].updated_count() + responses[s].error_count(), 600);
+    for (const v1::ImportRowError& error : responses[s].errors()) {
+      EXPECT_EQ(error.code(), static_cast<int>(grpc::StatusCode::ALREADY_EXISTS)) << error.message();
+    }
+    created += responses[s].created_count();
+  }
+  EXPECT_EQ(created, 300);
+  EXPECT_EQ(CountRows("contacts", tenant_.id), 300);
+  EXPECT_EQ(CountRows("contact_identities", tenant_.id), 300);
 }
 
 }  // namespace
