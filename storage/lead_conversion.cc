@@ -50,8 +50,9 @@ void ConvertLeadsOnPurchases(Transaction& tx, const std::vector<ConvertingPurcha
   for (const OpenLead& lead : open) {
     const auto& candidates = by_contact[lead.contact_id];
     auto first = std::find_if(candidates.begin(), candidates.end(),
-                              [&](const auto* p) { return p->time >= lead.create_time; });
+                              [&](const auto* p) { return p->time >= lead.create_time - kConversionClockSkew; });
     if (first == candidates.end()) continue;
+    const absl::Time convert_time = std::max((*first)->time, lead.create_time);
     // Mirrors what ConvertLead does to a lead (LeadService): converted, no further
     // follow-up planned, no longer invalid.
     tx.Execute(
@@ -59,7 +60,7 @@ void ConvertLeadsOnPurchases(Transaction& tx, const std::vector<ConvertingPurcha
         "next_follow_up_time = NULL, invalid_time = NULL, invalid_reason = 0, invalid_note = '', "
         "revisit_time = NULL, revision = revision + 1, update_time = ? "
         "WHERE tenant_id = ? AND lead_id = ?",
-        {static_cast<int64_t>(v1::Lead::STATUS_CONVERTED), ToSqlDatetime((*first)->time),
+        {static_cast<int64_t>(v1::Lead::STATUS_CONVERTED), ToSqlDatetime(convert_time),
          (*first)->purchase_id, now, tx.tenant().value(), lead.lead_id});
   }
 }

@@ -1,9 +1,12 @@
 #include "server/validation/lead_rules.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "server/validation/field_rules.h"
 #include "server/validation/resource_name.h"
 #include "server/validation/status_macros.h"
+#include "storage/lead_conversion.h"
 #include "storage/row_codec.h"
 
 namespace crm::server {
@@ -167,12 +170,13 @@ absl::Status ApplyConversion(absl::Time convert_time, const std::string& purchas
     return absl::FailedPreconditionError(
         absl::StrCat("name: ", lead->name(), " is already CONVERTED"));
   }
-  if (convert_time < storage::FromProtoTimestamp(lead->create_time())) {
+  const absl::Time created = storage::FromProtoTimestamp(lead->create_time());
+  if (convert_time < created - storage::kConversionClockSkew) {
     return absl::FailedPreconditionError(
         "purchase: was made before the lead was created, so it did not convert the lead");
   }
   lead->set_status(Lead::STATUS_CONVERTED);
-  storage::ToProtoTimestamp(convert_time, lead->mutable_convert_time());
+  storage::ToProtoTimestamp(std::max(convert_time, created), lead->mutable_convert_time());
   lead->set_conversion_purchase(purchase);
   ClearPlan(lead);
   ClearInvalidation(lead);

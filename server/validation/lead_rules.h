@@ -52,8 +52,9 @@ absl::Status ApplyFollowUp(const v1::LeadFollowUp& follow_up, const FollowUpPlan
                            const v1::LeadPolicy& policy, v1::Lead* lead);
 
 // ACTIVE or INVALID -> CONVERTED at `convert_time` (by `purchase`, a resource name or
-// empty), dropping the plan and the invalidation. A CONVERTED lead is
-// FAILED_PRECONDITION; so is a conversion time before the lead's creation.
+// empty; never recorded before the lead's creation), dropping the plan and the
+// invalidation. A CONVERTED lead is FAILED_PRECONDITION; so is a conversion time more
+// than storage::kConversionClockSkew before the lead's creation.
 absl::Status ApplyConversion(absl::Time convert_time, const std::string& purchase, v1::Lead* lead);
 
 // ACTIVE -> INVALID for `reason` (required) with `note` (0..1000 characters), due for

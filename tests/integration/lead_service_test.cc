@@ -440,6 +440,17 @@ TEST_F(LeadServiceTest, FirstPurchaseConvertsOpenLeadsOfTheContact) {
                                                   base - absl::Minutes(3) + absl::Minutes(4))));
 }
 
+TEST_F(LeadServiceTest, APurchaseStampedByASlightlySlowPartnerClockStillConverts) {
+  const Lead lead = MustCreate(New());
+  // Whole seconds, a minute behind our clock: before the lead's creation, within skew.
+  const absl::Time stamped = absl::FromUnixSeconds(absl::ToUnixSeconds(absl::Now() - absl::Minutes(1)));
+  const v1::Purchase purchase = RecordPurchase(contact_, stamped);
+  const Lead converted = Get(lead.name());
+  EXPECT_EQ(converted.status(), Lead::STATUS_CONVERTED);
+  EXPECT_EQ(converted.conversion_purchase(), purchase.name());
+  EXPECT_EQ(TimeOf(converted.convert_time()), TimeOf(lead.create_time())) << "never before creation";
+}
+
 TEST_F(LeadServiceTest, InvalidateAndRejects) {
   const Lead lead = MustCreate(New());
   Lead out;

@@ -101,8 +101,13 @@ TEST(ApplyFollowUpTest, DeclinedInvalidatesWithRevisitFromPolicy) {
 
 TEST(ApplyConversionTest, OnceOnlyAndNotBeforeCreation) {
   Lead lead = ActiveLead();
-  EXPECT_EQ(ApplyConversion(kCreated - absl::Seconds(1), "purchases/x", &lead).code(),
+  EXPECT_EQ(ApplyConversion(kCreated - absl::Minutes(6), "purchases/x", &lead).code(),
             absl::StatusCode::kFailedPrecondition);
+  // A purchase stamped by a partner clock a little behind ours still converts, and the
+  // conversion is not recorded before the lead existed.
+  Lead skewed = ActiveLead();
+  ASSERT_TRUE(ApplyConversion(kCreated - absl::Seconds(1), "purchases/y", &skewed).ok());
+  EXPECT_EQ(storage::FromProtoTimestamp(skewed.convert_time()), kCreated);
   ASSERT_TRUE(ApplyInvalidation(Lead::INVALID_REASON_NO_NEED, "", kCreated, v1::LeadPolicy(), &lead).ok());
   ASSERT_TRUE(ApplyConversion(kCreated + absl::Hours(24), "purchases/x", &lead).ok());
   EXPECT_EQ(lead.status(), Lead::STATUS_CONVERTED);
