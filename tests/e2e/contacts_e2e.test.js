@@ -9,167 +9,14 @@
 
 const { describe, it, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { spawn } = require('node:child_process');
 const crypto = require('node:crypto');
-const fs = require('node:fs');
-const net = require('node:net');
-const os = require('node:os');
-const path = require('node:path');
 
-const grpc = require('@grpc/grpc-js');
-const protoLoader = require('@grpc/proto-loader');
+const {
+  grpc, loadCrmV1, startCrmServer, stopCrmServer, serverTarget, call, expectCode, STARTUP_TIMEOUT_MS,
+} = require('./crm_server_harness');
 
-const REPO_ROOT = path.resolve(__dirname, '..', '..');
-const PROTO_DIR = path.join(REPO_ROOT, 'protos');
-const SERVER_BIN = process.env.CRM_SERVER_BIN || path.join(REPO_ROOT, 'build', 'bin', 'crm-server');
-
-const STARTUP_TIMEOUT_MS = 60_000;
-const SHUTDOWN_TIMEOUT_MS = 30_000;
-const CALL_DEADLINE_MS = 15_000;
-
-const packageDefinition = protoLoader.loadSync(
-  ['crm/v1/tenant_admin.proto', 'crm/v1/contact.proto'],
-  { includeDirs: [PROTO_DIR], keepCase: true, longs: String, enums: String, defaults: true, oneofs: true });
-const crmV1 = grpc.loadPackageDefinition(packageDefinition).crm.v1;
-
-// ---------------------------------------------------------------------------------
-// Server process management.
-
-/** A free TCP port on 127.0.0.1 (bind to port 0, read it, close). */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-const server = {
-  child: null,
-  exited: null, // Promise resolved with {code, signal} when the child exits.
-  dataDir: null,
-  port: 0,
-  log: [], // stderr/stdout lines, for diagnostics on failure
-};
-
-function logTail(n = 40) {
-  return server.log.slice(-n).join('\n');
-}
-
-function startServer() {
-  return new Promise((resolve, reject) => {
-    const args = ['--listen', `127.0.0.1:${server.port}`, '--data-dir', server.dataDir];
-    const child = spawn(SERVER_BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    server.child = child;
-    server.exited = new Promise((res) => child.once('exit', (code, signal) => res({ code, signal })));
-
-    let settled = false;
-    const finish = (err) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      if (err) reject(err); else resolve();
-    };
-    const timer = setTimeout(() => finish(new Error(
-      `crm-server did not report "listening" within ${STARTUP_TIMEOUT_MS} ms; log tail:\n${logTail()}`)),
-    STARTUP_TIMEOUT_MS);
-
-    const onData = (stream) => {
-      let buf = '';
-      stream.setEncoding('utf8');
-      stream.on('data', (chunk) => {
-        buf += chunk;
-        let nl;
-        while ((nl = buf.indexOf('\n')) >= 0) {
-          const line = buf.slice(0, nl);
-          buf = buf.slice(nl + 1);
-          server.log.push(line);
-          if (server.log.length > 2000) server.log.splice(0, 1000);
-          if (line.includes('crm-server listening on')) finish();
-        }
-      });
-    };
-    onData(child.stdout);
-    onData(child.stderr);
-    child.once('error', (err) => finish(new Error(`cannot start ${SERVER_BIN}: ${err.message}`)));
-    child.once('exit', (code, signal) => finish(new Error(
-      `crm-server exited during startup (code ${code}, signal ${signal}); log tail:\n${logTail()}`)));
-  });
-}
-
-async function stopServer() {
-  const child = server.child;
-  if (!child) return;
-  if (child.exitCode === null && child.signalCode === null) {
-    child.kill('SIGTERM');
-    const timeout = new Promise((res) => setTimeout(() => res('timeout'), SHUTDOWN_TIMEOUT_MS).unref());
-    const result = await Promise.race([server.exited, timeout]);
-    if (result === 'timeout') {
-      child.kill('SIGKILL');
-      await server.exited;
-      server.child = null;
-      throw new Error(`crm-server did not exit within ${SHUTDOWN_TIMEOUT_MS} ms of SIGTERM; log tail:\n${logTail()}`);
-    }
-  }
-  const { code, signal } = await server.exited;
-  server.child = null;
-  // A clean SIGTERM shutdown exits with status 0.
-  assert.equal(signal, null, `crm-server died of signal ${signal}; log tail:\n${logTail()}`);
-  assert.equal(code, 0, `crm-server exited with status ${code}; log tail:\n${logTail()}`);
-}
-
-// Last resort if the test process is torn down without running `after`: ask the
-// server to shut itself (and its embedded MariaDB) down.
-process.on('exit', () => {
-  if (server.child && server.child.exitCode === null && server.child.signalCode === null) {
-    try { server.child.kill('SIGTERM'); } catch { /* already gone */ }
-  }
-});
-for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-  process.once(sig, () => process.exit(128 + os.constants.signals[sig]));
-}
-
-// ---------------------------------------------------------------------------------
-// gRPC helpers.
-
+const crmV1 = loadCrmV1(['crm/v1/tenant_admin.proto', 'crm/v1/contact.proto']);
 const clients = {};
-
-function metadataFor(key) {
-  const md = new grpc.Metadata();
-  if (key !== undefined && key !== null) md.set('authorization', `Bearer ${key}`);
-  return md;
-}
-
-/** Calls a unary method; resolves with the response, rejects with the grpc error. */
-function call(client, method, request, key) {
-  return new Promise((resolve, reject) => {
-    const deadline = new Date(Date.now() + CALL_DEADLINE_MS);
-    client[method](request, metadataFor(key), { deadline }, (err, response) => {
-      if (err) reject(err); else resolve(response);
-    });
-  });
-}
-
-const codeName = (code) => Object.keys(grpc.status).find((k) => grpc.status[k] === code) || String(code);
-
-/** Asserts that `promise` fails with `code`; returns the error. */
-async function expectCode(promise, code, what) {
-  let response;
-  try {
-    response = await promise;
-  } catch (err) {
-    assert.ok(err && typeof err.code === 'number', `${what}: not a gRPC error: ${err}`);
-    assert.equal(codeName(err.code), codeName(code),
-      `${what}: expected ${codeName(code)}, got ${codeName(err.code)}: ${err.details}`);
-    assert.ok(typeof err.details === 'string' && err.details.length > 0, `${what}: empty error message`);
-    return err;
-  }
-  assert.fail(`${what}: expected ${codeName(code)}, but the call succeeded: ${JSON.stringify(response)}`);
-}
 
 const admin = (method, request) => call(clients.admin, method, request, state.adminKey);
 const contactsAs = (key, method, request) => call(clients.contacts, method, request, key);
@@ -194,31 +41,17 @@ const state = {
 const suffix = crypto.randomBytes(3).toString('hex');
 
 before(async () => {
-  assert.ok(fs.existsSync(SERVER_BIN), `crm-server binary not found at ${SERVER_BIN} (set CRM_SERVER_BIN)`);
-  // Short path: the embedded MariaDB's Unix socket lives under it (limit 107 bytes).
-  server.dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crme2e-'));
-  server.port = await freePort();
-  await startServer();
-
-  const keyFile = path.join(server.dataDir, 'admin.key');
-  state.adminKey = fs.readFileSync(keyFile, 'utf8').trim();
-  assert.ok(state.adminKey.length > 0, 'admin key file is empty');
-
-  const target = `127.0.0.1:${server.port}`;
+  state.adminKey = await startCrmServer();
   const creds = grpc.credentials.createInsecure();
-  clients.admin = new crmV1.TenantAdminService(target, creds);
-  clients.contacts = new crmV1.ContactService(target, creds);
+  clients.admin = new crmV1.TenantAdminService(serverTarget(), creds);
+  clients.contacts = new crmV1.ContactService(serverTarget(), creds);
   await new Promise((resolve, reject) => clients.contacts.waitForReady(
     new Date(Date.now() + STARTUP_TIMEOUT_MS), (err) => (err ? reject(err) : resolve())));
 });
 
 after(async () => {
   for (const c of Object.values(clients)) c.close();
-  try {
-    await stopServer();
-  } finally {
-    if (server.dataDir) fs.rmSync(server.dataDir, { recursive: true, force: true });
-  }
+  await stopCrmServer();
 });
 
 // ---------------------------------------------------------------------------------
