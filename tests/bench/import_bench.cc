@@ -15,7 +15,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "crm/v1/purchase.grpc.pb.h"
+#include "storage/complaint_repository.h"
 #include "storage/ids.h"
+#include "storage/interaction_repository.h"
+#include "storage/lead_repository.h"
+#include "storage/purchase_repository.h"
 #include "storage/row_codec.h"
 #include "storage/transaction.h"
 #include "tests/bench/bench_environment.h"
@@ -157,23 +161,30 @@ int main(int argc, char** argv) {
       "revision, create_time");
 
   // 3. The plans of one contact's ListPurchases and of GetContactTimeline's reads (one
-  // per source, each `WHERE tenant_id = ? AND contact_id = ? ORDER BY time DESC, id DESC`).
+  // per source), with the repositories' own column lists: what the server runs.
   const std::vector<crm::storage::SqlValue> one_contact = {std::string("bench-grpc"), contacts[0]};
   const std::string list_plan = env.Explain(
-      "SELECT purchase_id FROM purchases WHERE tenant_id = ? AND (contact_id = ?) "
-      "ORDER BY purchase_time DESC, purchase_id DESC LIMIT 51",
+      absl::StrCat("SELECT ", crm::storage::PurchaseRepository::Table().columns,
+                   " FROM purchases WHERE tenant_id = ? AND (contact_id = ?) "
+                   "ORDER BY purchase_time DESC, purchase_id DESC LIMIT 51"),
       one_contact);
-  const char* timeline_sources[][3] = {{"purchases", "purchase_time", "purchase_id"},
-                                       {"interactions", "interaction_time", "interaction_id"},
-                                       {"complaints", "create_time", "complaint_id"},
-                                       {"lead_follow_ups", "follow_up_time", "follow_up_id"}};
+  struct TimelineSource {
+    const char* table;
+    const char* time_column;
+    const crm::storage::ListTable& list_table;
+  };
+  const TimelineSource timeline_sources[] = {
+      {"purchases", "purchase_time", crm::storage::PurchaseRepository::Table()},
+      {"interactions", "interaction_time", crm::storage::InteractionRepository::Table()},
+      {"complaints", "create_time", crm::storage::ComplaintRepository::Table()},
+      {"lead_follow_ups", "follow_up_time", crm::storage::LeadRepository::FollowUpTable()}};
   std::vector<std::string> timeline_plans;
-  for (const auto& source : timeline_sources) {
+  for (const TimelineSource& source : timeline_sources) {
     timeline_plans.push_back(absl::StrCat(
-        source[0], ": ",
-        env.Explain(absl::StrCat("SELECT ", source[2], " FROM ", source[0],
-                                 " WHERE tenant_id = ? AND contact_id = ? ORDER BY ", source[1],
-                                 " DESC, ", source[2], " DESC LIMIT 51"),
+        source.table, ": ",
+        env.Explain(absl::StrCat("SELECT ", source.list_table.columns, " FROM ", source.table,
+                                 " WHERE tenant_id = ? AND contact_id = ? ORDER BY ", source.time_column,
+                                 " DESC, ", source.list_table.id_column, " DESC LIMIT 51"),
                     one_contact)));
   }
 
