@@ -19,6 +19,10 @@ debian_packages=(
   libspdlog-dev libfmt-dev
   # nlohmann/json: tags, attributes and other JSON columns (de)serialised safely.
   nlohmann-json3-dev
+  # Value analysis: NLopt for the maximum-likelihood model fits (BG/NBD, Gamma-Gamma),
+  # Boost.Math for log-gamma/beta and the hypergeometric function of the BG/NBD
+  # expectation.
+  libnlopt-dev libboost-dev
   # CLI11: command-line flags of crm-server (GNU-style --data-dir names, --help).
   libcli11-dev
   # Tests and benchmarks.
