@@ -232,4 +232,51 @@ absl::StatusOr<ImportBatchResult> PurchaseRepository::ImportBatch(
       });
 }
 
+absl::Status PurchaseRepository::ScanFacts(const TenantId& tenant, absl::Time before,
+                                          const std::function<void(const Fact&)>& visit,
+                                          absl::Time deadline, int chunk_rows) {
+  struct Row {
+    std::string contact_id;
+    int64_t micros = 0;
+    int64_t amount = 0;
+    std::optional<int64_t> margin;
+    bool refund = false;
+  };
+  std::vector<Row> chunk;
+  std::string after;  // last purchase_id read; "" sorts before every id
+  const std::string before_text = ToSqlDatetime(before);
+  while (true) {
+    // The chunk is read inside the transaction and visited after it commits, so a
+    // transaction the pool has to rerun never shows a row twice.
+    std::string last;
+    absl::Status status = RunTransaction(pool_, tenant, deadline, [&](Transaction& tx) -> absl::Status {
+      chunk.clear();
+      // Times as integer microseconds since the epoch (sessions run in UTC): no text
+      // parsing per row.
+      auto rows = tx.Query(
+          "SELECT purchase_id, contact_id, TIMESTAMPDIFF(MICROSECOND, '1970-01-01', purchase_time) "
+          "AS micros, amount_micros, gross_margin_micros, purchase_type FROM purchases "
+          "WHERE tenant_id = ? AND purchase_id > ? AND purchase_time < ? ORDER BY purchase_id LIMIT ?",
+          {tenant.value(), after, before_text, static_cast<int64_t>(chunk_rows)});
+      while (rows->next()) {
+        Row row;
+        row.contact_id = rows->getString(2);
+        row.micros = rows->getInt64(3);
+        row.amount = rows->getInt64(4);
+        if (!rows->isNull(5)) row.margin = rows->getInt64(5);
+        row.refund = rows->getInt(6) == static_cast<int>(v1::Purchase::TYPE_REFUND);
+        chunk.push_back(std::move(row));
+        last = rows->getString(1);
+      }
+      return absl::OkStatus();
+    });
+    if (!status.ok()) return status;
+    for (const Row& row : chunk) {
+      visit(Fact{row.contact_id, absl::FromUnixMicros(row.micros), row.amount, row.margin, row.refund});
+    }
+    if (static_cast<int>(chunk.size()) < chunk_rows) return absl::OkStatus();
+    after = std::move(last);
+  }
+}
+
 }  // namespace crm::storage

@@ -3,6 +3,8 @@
 
 #include <cppconn/resultset.h>
 
+#include <functional>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -50,6 +52,21 @@ class PurchaseRepository {
   absl::StatusOr<ImportBatchResult> ImportBatch(const TenantId& tenant,
                                                 const std::vector<v1::Purchase>& rows,
                                                 bool all_or_nothing, absl::Time deadline);
+
+  // One purchase as the value analysis reads it.
+  struct Fact {
+    absl::string_view contact_id;  // valid during the visit only
+    absl::Time time;
+    int64_t amount_micros = 0;
+    std::optional<int64_t> margin_micros;
+    bool refund = false;
+  };
+  // Visits every purchase of the tenant made before `before`, in primary-key order
+  // (a sequential read of the clustered index), `chunk_rows` per statement, each chunk
+  // in its own short transaction so no statement holds a snapshot for the whole scan.
+  absl::Status ScanFacts(const TenantId& tenant, absl::Time before,
+                         const std::function<void(const Fact&)>& visit, absl::Time deadline,
+                         int chunk_rows = 50000);
 
   static const ListTable& Table();
   // Decodes a row of Table().columns (for readers that merge purchases with others).

@@ -5,6 +5,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "server/analysis_input.h"
+#include "storage/purchase_repository.h"
 #include "storage/row_codec.h"
 #include "storage/transaction.h"
 #include "tests/integration/crm_test_environment.h"
@@ -306,6 +308,56 @@ TEST_F(PurchaseServiceTest, ContactFilterUsesTheContactIndex) {
       });
   ASSERT_TRUE(status.ok()) << status;
   EXPECT_EQ(key, "purchases_by_contact");
+}
+
+TEST_F(PurchaseServiceTest, AnalysisInputReadsOnlyThisTenantInChunks) {
+  // Five purchases of two contacts here, one refund, one after the cut-off; one in
+  // another tenant.
+  const std::string second = NewContact("Second");
+  const absl::Time base = absl::Now() - absl::Hours(48);
+  for (int i = 0; i < 4; ++i) {
+    v1::Purchase p = Sale(10 + i, base + absl::Minutes(i), absl::StrCat("scan-", i));
+    if (i == 3) p.set_contact(second);
+    if (i == 2) p.set_type(v1::Purchase::TYPE_REFUND);
+    v1::Purchase out;
+    ASSERT_TRUE(Record(p, &out).ok());
+  }
+  v1::Purchase late;
+  ASSERT_TRUE(Record(Sale(99, absl::Now() - absl::Minutes(1), "scan-late"), &late).ok());
+  TestTenant other = CreateTestTenant("scan-o");
+  v1::CreateContactRequest contact;
+  contact.mutable_contact()->set_display_name("Other");
+  v1::Contact other_contact;
+  ASSERT_TRUE(Contacts()->CreateContact(WithKey(other.integration_key).get(), contact, &other_contact).ok());
+  v1::RecordPurchaseRequest theirs;
+  *theirs.mutable_purchase() = Sale(500, base, "scan-theirs");
+  theirs.mutable_purchase()->set_contact(other_contact.name());
+  v1::Purchase out;
+  ASSERT_TRUE(stub_->RecordPurchase(WithKey(other.integration_key).get(), theirs, &out).ok());
+
+  storage::PurchaseRepository repository(CrmTestEnvironment::Get().pool());
+  const auto tenant = storage::TenantId::Make(tenant_.id);
+  ASSERT_TRUE(tenant.ok());
+  std::vector<int64_t> amounts;
+  int refunds = 0;
+  ASSERT_TRUE(repository
+                  .ScanFacts(*tenant, absl::Now() - absl::Hours(1),
+                             [&](const storage::PurchaseRepository::Fact& fact) {
+                               amounts.push_back(fact.amount_micros / 1'000'000);
+                               refunds += fact.refund;
+                             },
+                             absl::Now() + absl::Seconds(10), /*chunk_rows=*/2)
+                  .ok());
+  EXPECT_THAT(amounts, ::testing::ElementsAre(10, 11, 12, 13)) << "ids are time-ordered: creation order";
+  EXPECT_EQ(refunds, 1);
+
+  absl::StatusOr<server::TenantPurchases> input =
+      server::LoadTenantPurchases(repository, *tenant, absl::Now(), absl::Now() + absl::Seconds(10));
+  ASSERT_TRUE(input.ok()) << input.status();
+  EXPECT_EQ(input->records.size(), 5u);
+  ASSERT_EQ(input->contact_ids.size(), 2u);
+  EXPECT_EQ(absl::StrCat("contacts/", input->contact_ids[input->records[3].customer]), second);
+  EXPECT_EQ(input->records[0].margin_micros, 3'000'000) << "gross margin 10 / 3 units";
 }
 
 }  // namespace

@@ -1,0 +1,25 @@
+#include "server/analysis_input.h"
+
+#include "absl/container/flat_hash_map.h"
+
+namespace crm::server {
+
+absl::StatusOr<TenantPurchases> LoadTenantPurchases(storage::PurchaseRepository& purchases,
+                                                    const storage::TenantId& tenant, absl::Time as_of,
+                                                    absl::Time deadline) {
+  TenantPurchases out;
+  absl::flat_hash_map<std::string, uint32_t> index_of;
+  absl::Status scanned = purchases.ScanFacts(
+      tenant, as_of,
+      [&](const storage::PurchaseRepository::Fact& fact) {
+        auto [it, inserted] = index_of.try_emplace(std::string(fact.contact_id),
+                                                   static_cast<uint32_t>(out.contact_ids.size()));
+        if (inserted) out.contact_ids.emplace_back(fact.contact_id);
+        out.records.push_back({it->second, fact.time, fact.amount_micros, fact.margin_micros, fact.refund});
+      },
+      deadline);
+  if (!scanned.ok()) return scanned;
+  return out;
+}
+
+}  // namespace crm::server
