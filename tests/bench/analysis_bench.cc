@@ -89,27 +89,18 @@ int main(int argc, char** argv) {
       "tenant_id, purchase_id, contact_id, purchase_time, amount_micros, gross_margin_micros, "
       "quantity, product_category, product, channel, store_id, purchase_type, external_id, "
       "revision, create_time");
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
   std::printf("loaded %lld purchases of %lld customers in %.1f s\n", static_cast<long long>(options.purchases),
               static_cast<long long>(options.customers), absl::ToDoubleSeconds(load));
 
   const auto tenant = crm::storage::TenantId::Make("bench-analysis");
   Check(tenant.status(), "tenant id");
 
-  // 1. The plain aggregate, read to the end.
-  int64_t groups = 0;
-  const absl::Time sql_start = absl::Now();
-  Check(crm::storage::RunTransaction(env.pool(), *tenant, absl::Now() + absl::Hours(1),
-                                     [&](crm::storage::Transaction& tx) {
-                                       auto rows = tx.Query(
-                                           "SELECT contact_id, COUNT(*), SUM(amount_micros), "
-                                           "MIN(purchase_time), MAX(purchase_time) FROM purchases "
-                                           "WHERE tenant_id = ? GROUP BY contact_id",
-                                           {tenant->value()});
-                                       while (rows->next()) ++groups;
-                                       return absl::OkStatus();
-                                     }),
-        "group by");
-  const absl::Duration sql_time = absl::Now() - sql_start;
+  // 1. The plain aggregate, all rows sent to a client (the mariadb CLI, output
+  // discarded): MariaDB's own time, without crm-server's 30 s statement cap.
+  const absl::Duration sql_time = env.TimeSql(
+      "SELECT contact_id, COUNT(*), SUM(amount_micros), MIN(purchase_time), MAX(purchase_time) "
+      "FROM purchases WHERE tenant_id = 'bench-analysis' GROUP BY contact_id");
 
   // 2. The analysis as the server runs it.
   crm::storage::PurchaseRepository repository(env.pool());
@@ -125,8 +116,7 @@ int main(int argc, char** argv) {
   Check(analysis.status(), "analysis");
   const absl::Duration run_time = absl::Now() - run_start;
 
-  std::printf("| GROUP BY contact_id (%lld groups) | %.1f s |\n", static_cast<long long>(groups),
-              absl::ToDoubleSeconds(sql_time));
+  std::printf("| GROUP BY contact_id (mariadb client) | %.1f s |\n", absl::ToDoubleSeconds(sql_time));
   std::printf("| analysis: read %zu purchases | %.1f s |\n", input->records.size(), absl::ToDoubleSeconds(read_time));
   std::printf("| analysis: read + compute (%zu customers) | %.1f s |\n", input->contact_ids.size(),
               absl::ToDoubleSeconds(run_time));

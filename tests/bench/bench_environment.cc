@@ -95,6 +95,17 @@ absl::Duration BenchEnvironment::LoadData(const std::string& file, const std::st
   return absl::Now() - start;
 }
 
+absl::Duration BenchEnvironment::TimeSql(const std::string& sql) {
+  const std::string command = absl::StrCat("mariadb -uroot -S ", database_->endpoint().unix_socket,
+                                           " crm -e \"", sql, "\" > /dev/null");
+  const absl::Time start = absl::Now();
+  if (std::system(command.c_str()) != 0) {
+    std::cerr << "statement failed: " << sql << "\n";
+    std::exit(1);
+  }
+  return absl::Now() - start;
+}
+
 std::string BenchEnvironment::Explain(const std::string& sql,
                                       const std::vector<storage::SqlValue>& params) {
   std::string plan;
