@@ -52,11 +52,6 @@ absl::StatusOr<v1::Complaint> ReadComplaint(Transaction& tx, absl::string_view i
   return ComplaintFromRow(*row);
 }
 
-std::optional<absl::Time> TimeIf(bool has, const google::protobuf::Timestamp& time) {
-  if (!has) return std::nullopt;
-  return FromProtoTimestamp(time);
-}
-
 }  // namespace
 
 v1::Complaint ComplaintRepository::FromRow(sql::ResultSet& row) { return ComplaintFromRow(row); }
@@ -146,8 +141,8 @@ absl::StatusOr<v1::Complaint> ComplaintRepository::Update(
                  ? SqlValue(static_cast<int64_t>(updated.satisfaction_score()))
                  : SqlValue(nullptr),
              ToSqlDatetime(FromProtoTimestamp(updated.due_time())),
-             OptionalDatetimeValue(TimeIf(updated.has_resolve_time(), updated.resolve_time())),
-             OptionalDatetimeValue(TimeIf(updated.has_close_time(), updated.close_time())),
+             OptionalDatetimeValue(updated.has_resolve_time(), updated.resolve_time()),
+             OptionalDatetimeValue(updated.has_close_time(), updated.close_time()),
              ToSqlDatetime(NowMicros()), tenant.value(), std::string(complaint_id)});
         return ReadComplaint(tx, complaint_id, false);
       });

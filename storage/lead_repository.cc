@@ -42,11 +42,6 @@ constexpr char kFollowUpColumns[] =
     "follow_up_id, lead_id, contact_id, method, outcome, follow_up_time, performed_by, notes, "
     "create_time";
 
-std::optional<absl::Time> TimeIf(bool has, const google::protobuf::Timestamp& time) {
-  if (!has) return std::nullopt;
-  return FromProtoTimestamp(time);
-}
-
 // Sets a nullable time through `mutable_field` only when the column holds one (calling
 // a mutable_ accessor would mark the field present).
 template <typename MutableField>
@@ -103,17 +98,17 @@ std::vector<SqlValue> LeadValues(const v1::Lead& lead) {
           static_cast<int64_t>(lead.intent()),
           lead.owner(),
           static_cast<int64_t>(lead.status()),
-          OptionalDatetimeValue(TimeIf(lead.has_next_follow_up_time(), lead.next_follow_up_time())),
+          OptionalDatetimeValue(lead.has_next_follow_up_time(), lead.next_follow_up_time()),
           static_cast<int64_t>(lead.next_follow_up_method()),
           static_cast<int64_t>(lead.follow_up_count()),
-          OptionalDatetimeValue(TimeIf(lead.has_first_reach_time(), lead.first_reach_time())),
+          OptionalDatetimeValue(lead.has_first_reach_time(), lead.first_reach_time()),
           ToSqlDatetime(FromProtoTimestamp(lead.last_contact_time())),
-          OptionalDatetimeValue(TimeIf(lead.has_convert_time(), lead.convert_time())),
+          OptionalDatetimeValue(lead.has_convert_time(), lead.convert_time()),
           NullIfEmpty(std::string(purchase_id)),
-          OptionalDatetimeValue(TimeIf(lead.has_invalid_time(), lead.invalid_time())),
+          OptionalDatetimeValue(lead.has_invalid_time(), lead.invalid_time()),
           static_cast<int64_t>(lead.invalid_reason()),
           lead.invalid_note(),
-          OptionalDatetimeValue(TimeIf(lead.has_revisit_time(), lead.revisit_time()))};
+          OptionalDatetimeValue(lead.has_revisit_time(), lead.revisit_time())};
 }
 
 absl::StatusOr<v1::Lead> ReadLead(Transaction& tx, absl::string_view id, bool for_update) {

@@ -75,6 +75,11 @@ SqlValue OptionalDatetimeValue(const std::optional<absl::Time>& time) {
   return ToSqlDatetime(*time);
 }
 
+SqlValue OptionalDatetimeValue(bool has, const google::protobuf::Timestamp& time) {
+  if (!has) return nullptr;
+  return ToSqlDatetime(FromProtoTimestamp(time));
+}
+
 SqlValue NullIfEmpty(const std::string& value) {
   if (value.empty()) return nullptr;
   return value;

@@ -33,6 +33,8 @@ absl::Time FromProtoTimestamp(const google::protobuf::Timestamp& timestamp);
 std::optional<std::string> GetOptionalString(sql::ResultSet& row, const char* column);
 std::optional<absl::Time> GetOptionalDatetime(sql::ResultSet& row, const char* column);
 SqlValue OptionalDatetimeValue(const std::optional<absl::Time>& time);
+// An optional proto time field (`has` = its has_ accessor) as a nullable DATETIME.
+SqlValue OptionalDatetimeValue(bool has, const google::protobuf::Timestamp& time);
 // DATE columns, "YYYY-MM-DD".
 std::string DateToSql(const v1::Date& date);
 std::optional<v1::Date> GetOptionalDate(sql::ResultSet& row, const char* column);

@@ -31,4 +31,15 @@ std::vector<int> QuantileScores(const std::vector<double>& values, int buckets) 
   return scores;
 }
 
+double Median(std::vector<double> values) {
+  if (values.empty()) return 0;
+  const size_t middle = values.size() / 2;
+  std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(middle), values.end());
+  double median = values[middle];
+  if (values.size() % 2 == 0) {
+    median = (median + *std::max_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(middle))) / 2;
+  }
+  return median;
+}
+
 }  // namespace crm::analysis

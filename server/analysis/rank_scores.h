@@ -15,6 +15,9 @@ std::vector<int64_t> CountStrictlySmaller(const std::vector<double>& values);
 // equal scores; with n distinct values spread evenly each score has n / buckets members.
 std::vector<int> QuantileScores(const std::vector<double>& values, int buckets);
 
+// The middle value, or the mean of the middle two for an even count; 0 when empty.
+double Median(std::vector<double> values);
+
 }  // namespace crm::analysis
 
 #endif  // CRM_SERVER_ANALYSIS_RANK_SCORES_H_

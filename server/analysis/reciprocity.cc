@@ -6,21 +6,6 @@
 #include "server/analysis/rank_scores.h"
 
 namespace crm::analysis {
-namespace {
-
-// The middle value, or the mean of the middle two.
-double Median(std::vector<double> values) {
-  if (values.empty()) return 0;
-  const size_t middle = values.size() / 2;
-  std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(middle), values.end());
-  double median = values[middle];
-  if (values.size() % 2 == 0) {
-    median = (median + *std::max_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(middle))) / 2;
-  }
-  return median;
-}
-
-}  // namespace
 
 std::vector<ReciprocityPosition> PlaceOnReciprocityMatrix(const std::vector<double>& value,
                                                           const std::vector<double>& fit,

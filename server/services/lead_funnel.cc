@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "server/analysis/rank_scores.h"
 #include "storage/row_codec.h"
 
 namespace crm::server {
@@ -30,16 +31,12 @@ void Fill(const storage::LeadSourceCounts& counts, v1::LeadSourceFunnel* out) {
 
 }  // namespace
 
-std::optional<double> MedianDays(std::vector<absl::Duration> durations) {
+std::optional<double> MedianDays(const std::vector<absl::Duration>& durations) {
   if (durations.empty()) return std::nullopt;
-  const size_t middle = durations.size() / 2;
-  std::nth_element(durations.begin(), durations.begin() + middle, durations.end());
-  double median = absl::FDivDuration(durations[middle], absl::Hours(24));
-  if (durations.size() % 2 == 0) {
-    const absl::Duration below = *std::max_element(durations.begin(), durations.begin() + middle);
-    median = (median + absl::FDivDuration(below, absl::Hours(24))) / 2.0;
-  }
-  return median;
+  std::vector<double> days;
+  days.reserve(durations.size());
+  for (absl::Duration d : durations) days.push_back(absl::FDivDuration(d, absl::Hours(24)));
+  return analysis::Median(std::move(days));
 }
 
 v1::LeadFunnel BuildLeadFunnel(const std::vector<storage::LeadSourceCounts>& counts,

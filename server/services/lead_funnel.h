@@ -12,7 +12,7 @@ namespace crm::server {
 
 // The median of `durations` in days (fractional); the mean of the middle two for an
 // even count; nullopt when empty.
-std::optional<double> MedianDays(std::vector<absl::Duration> durations);
+std::optional<double> MedianDays(const std::vector<absl::Duration>& durations);
 
 // GetLeadFunnel's answer from the stored per-source figures: every source in Source
 // order (zeros where a source has no leads), conversion rate = converted / created,
