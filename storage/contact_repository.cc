@@ -32,6 +32,24 @@ constexpr char kColumns[] =
     "consent_phone_time, consent_direct_mail, consent_direct_mail_time, lifecycle_stage, "
     "external_id, revision, create_time, update_time";
 
+// kColumns as read through kContactWithValues: the lifecycle stage is the current
+// value analysis's where the contact has a result there.
+constexpr char kJoinedColumns[] =
+    "contacts.contact_id, given_name, family_name, display_name, emails, phones, birthday, "
+    "gender, region, city, address, account_id, owner, store_id, source, tags, attributes, "
+    "consent_email, consent_email_time, consent_sms, consent_sms_time, consent_phone, "
+    "consent_phone_time, consent_direct_mail, consent_direct_mail_time, "
+    "COALESCE(v.lifecycle_stage, contacts.lifecycle_stage) AS lifecycle_stage, "
+    "external_id, revision, create_time, update_time";
+
+// Contacts with their results in the tenant's current value-analysis run (alias v;
+// one `?`: the tenant id). A primary-key lookup per contact; the run id is computed
+// once per statement.
+constexpr char kContactWithValues[] =
+    "contacts LEFT JOIN customer_values v ON v.tenant_id = contacts.tenant_id AND "
+    "v.contact_id = contacts.contact_id AND v.run_id = "
+    "(SELECT MAX(r.run_id) FROM analysis_runs r WHERE r.tenant_id = ? AND r.state = 3)";
+
 constexpr char kUpdateSql[] =
     "UPDATE contacts SET given_name = ?, family_name = ?, display_name = ?, emails = ?, "
     "phones = ?, birthday = ?, gender = ?, region = ?, city = ?, address = ?, account_id = ?, "
@@ -136,12 +154,17 @@ std::vector<SqlValue> WritableValues(const v1::Contact& contact) {
   return values;
 }
 
+// A locking read takes the contacts row only (a join would also lock the analysis
+// rows, and runs write those); it returns the stored lifecycle stage.
 absl::StatusOr<v1::Contact> ReadContact(Transaction& tx, absl::string_view contact_id,
                                         bool for_update) {
-  auto row = tx.Query(absl::StrCat("SELECT ", kColumns,
-                                   " FROM contacts WHERE tenant_id = ? AND contact_id = ?",
-                                   for_update ? " FOR UPDATE" : ""),
-                      {tx.tenant().value(), std::string(contact_id)});
+  auto row = for_update
+                 ? tx.Query(absl::StrCat("SELECT ", kColumns,
+                                         " FROM contacts WHERE tenant_id = ? AND contact_id = ? FOR UPDATE"),
+                            {tx.tenant().value(), std::string(contact_id)})
+                 : tx.Query(absl::StrCat("SELECT ", kJoinedColumns, " FROM ", kContactWithValues,
+                                         " WHERE contacts.tenant_id = ? AND contacts.contact_id = ?"),
+                            {tx.tenant().value(), tx.tenant().value(), std::string(contact_id)});
   if (!row->next()) {
     return absl::NotFoundError(absl::StrCat("contacts/", contact_id, " does not exist"));
   }
@@ -282,7 +305,9 @@ constexpr const char* kHistoryTables[] = {"purchases", "interactions", "complain
 }  // namespace
 
 const ListTable& ContactRepository::Table() {
-  static const ListTable table{"contacts", "contact_id", kColumns};
+  static const ListTable table{kContactWithValues, "contacts.contact_id", kJoinedColumns,
+                               /*id_is_time_ordered=*/true, "contacts.tenant_id",
+                               /*tenant_params_in_table=*/1};
   return table;
 }
 
@@ -347,11 +372,14 @@ absl::Status ContactRepository::Delete(const TenantId& tenant, absl::string_view
     if (absl::Status etag = CheckEtag(expected_etag, current->etag(), current->name()); !etag.ok()) {
       return etag;
     }
-    // A deleted person's history goes with them (erasure), in the same transaction.
+    // A deleted person's history goes with them (erasure), in the same transaction,
+    // and so do their value-analysis results.
     for (const char* table : kHistoryTables) {
       tx.Execute(absl::StrCat("DELETE FROM ", table, " WHERE tenant_id = ? AND contact_id = ?"),
                  {tenant.value(), std::string(contact_id)});
     }
+    tx.Execute("DELETE FROM customer_values WHERE tenant_id = ? AND contact_id = ?",
+               {tenant.value(), std::string(contact_id)});
     DeleteContactRow(tx, contact_id);
     return absl::OkStatus();
   });
@@ -427,6 +455,10 @@ absl::StatusOr<v1::Contact> ContactRepository::Merge(
                                   " SET contact_id = ? WHERE tenant_id = ? AND contact_id = ?"),
                      {std::string(survivor_id), tenant.value(), std::string(merged_id)});
         }
+        // The merged contact's results described half a customer; the next run
+        // computes the survivor from the combined history.
+        tx.Execute("DELETE FROM customer_values WHERE tenant_id = ? AND contact_id = ?",
+                   {tenant.value(), std::string(merged_id)});
         tx.Execute(
             "INSERT INTO contact_merges (tenant_id, merged_contact_id, survivor_contact_id, "
             "merge_time) VALUES (?, ?, ?, ?)",

@@ -7,7 +7,9 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "absl/strings/str_cat.h"
 #include "storage/list_query.h"
+#include "storage/money.h"
 #include "storage/row_codec.h"
 #include "storage/transaction.h"
 
@@ -44,9 +46,17 @@ ListCursor CursorAfter(const Resource& last, const ListTable& table, SortKey key
         cursor.sort_value = ToSqlDatetime(FromProtoTimestamp(last.next_follow_up_time()));
       }
       break;
+    case SortKey::kClv:
+      if constexpr (requires { last.clv(); }) cursor.sort_value = absl::StrCat(MoneyToMicros(last.clv()));
+      break;
+    case SortKey::kExpectedValue:
+      if constexpr (requires { last.expected_value(); }) {
+        cursor.sort_value = absl::StrCat(MoneyToMicros(last.expected_value()));
+      }
+      break;
     case SortKey::kCreateTime:
-      if (!table.id_is_time_ordered) {
-        cursor.sort_value = ToSqlDatetime(FromProtoTimestamp(last.create_time()));
+      if constexpr (requires { last.create_time(); }) {
+        if (!table.id_is_time_ordered) cursor.sort_value = ToSqlDatetime(FromProtoTimestamp(last.create_time()));
       }
       break;
   }

@@ -19,6 +19,10 @@ std::string SortColumn(SortKey key, const ListTable& table) {
       return "interaction_time";
     case SortKey::kNextFollowUpTime:
       return "next_follow_up_time";
+    case SortKey::kClv:
+      return "clv_micros";
+    case SortKey::kExpectedValue:
+      return "expected_value_micros";
   }
   return table.id_column;
 }
@@ -30,7 +34,8 @@ SqlFragment BuildList(const ListTable& table, const std::string* tenant_id,
   SqlFragment out;
   out.sql = absl::StrCat("SELECT ", table.columns, " FROM ", table.table, " WHERE ");
   if (tenant_id != nullptr) {
-    absl::StrAppend(&out.sql, "tenant_id = ?");
+    for (int i = 0; i < table.tenant_params_in_table; ++i) out.params.push_back(*tenant_id);
+    absl::StrAppend(&out.sql, table.tenant_column, " = ?");
     out.params.push_back(*tenant_id);
   } else {
     absl::StrAppend(&out.sql, "TRUE");

@@ -18,7 +18,9 @@ enum class SortKey {
   kDisplayName,
   kPurchaseTime,
   kInteractionTime,
-  kNextFollowUpTime
+  kNextFollowUpTime,
+  kClv,            // customer_values only; nullable: the query must exclude NULLs
+  kExpectedValue,  // customer_values only
 };
 
 // Where the previous page ended: the sort value and id of its last row.
@@ -37,11 +39,16 @@ struct ListQuery {
 
 // Describes the table a List reads; names are trusted constants of a repository.
 struct ListTable {
-  const char* table;       // e.g. "contacts"
+  const char* table;       // e.g. "contacts", or a join
   const char* id_column;   // e.g. "contact_id"
   const char* columns;     // the SELECT list
   // True when ids are time-ordered, so creation order is id order.
   bool id_is_time_ordered = true;
+  // The tenant column of the WHERE clause (qualified when `table` is a join).
+  const char* tenant_column = "tenant_id";
+  // How many `?` in `table` (a join's condition) take the tenant id; they are bound
+  // before the WHERE clause's parameters.
+  int tenant_params_in_table = 0;
 };
 
 // One page of a List: the rows, and where the next page starts (none on the last).
