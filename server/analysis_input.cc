@@ -6,7 +6,8 @@ namespace crm::server {
 
 absl::StatusOr<TenantPurchases> LoadTenantPurchases(storage::PurchaseRepository& purchases,
                                                     const storage::TenantId& tenant, absl::Time as_of,
-                                                    absl::Time deadline) {
+                                                    absl::Time deadline,
+                                                    const std::function<void(int64_t)>& on_progress) {
   TenantPurchases out;
   absl::flat_hash_map<std::string, uint32_t> index_of;
   absl::Status scanned = purchases.ScanFacts(
@@ -16,6 +17,8 @@ absl::StatusOr<TenantPurchases> LoadTenantPurchases(storage::PurchaseRepository&
                                                    static_cast<uint32_t>(out.contact_ids.size()));
         if (inserted) out.contact_ids.emplace_back(fact.contact_id);
         out.records.push_back({it->second, fact.time, fact.amount_micros, fact.margin_micros, fact.refund});
+        const int64_t read = static_cast<int64_t>(out.records.size());
+        if (on_progress && read % kProgressEveryRows == 0) on_progress(read);
       },
       deadline);
   if (!scanned.ok()) return scanned;

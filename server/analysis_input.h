@@ -1,6 +1,7 @@
 #ifndef CRM_SERVER_ANALYSIS_INPUT_H_
 #define CRM_SERVER_ANALYSIS_INPUT_H_
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -20,9 +21,13 @@ struct TenantPurchases {
 };
 
 // Reads every purchase of the tenant made before `as_of` (storage's chunked scan).
+// `on_progress`, when given, is called with the rows read so far every
+// kProgressEveryRows rows.
+inline constexpr int64_t kProgressEveryRows = 100000;
 absl::StatusOr<TenantPurchases> LoadTenantPurchases(storage::PurchaseRepository& purchases,
                                                     const storage::TenantId& tenant, absl::Time as_of,
-                                                    absl::Time deadline);
+                                                    absl::Time deadline,
+                                                    const std::function<void(int64_t)>& on_progress = nullptr);
 
 }  // namespace crm::server
 

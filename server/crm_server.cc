@@ -9,6 +9,7 @@
 #include "absl/time/clock.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "server/analysis_runner.h"
 #include "server/auth/authenticator.h"
 #include "server/lead_sweeper.h"
 #include "server/rpc/page_token.h"
@@ -20,7 +21,10 @@
 #include "server/services/lead_service.h"
 #include "server/services/purchase_service.h"
 #include "server/services/tenant_admin_service.h"
+#include "server/services/value_analysis_service.h"
 #include "storage/account_repository.h"
+#include "storage/analysis_repository.h"
+#include "storage/analysis_sources.h"
 #include "storage/api_key_repository.h"
 #include "storage/connection_pool.h"
 #include "storage/complaint_repository.h"
@@ -45,6 +49,8 @@ struct CrmServer::Parts {
         interactions(pool),
         complaints(pool),
         leads(pool),
+        analysis_runs(pool),
+        analysis_sources(pool),
         authenticator(keys, tenants, options.auth_cache_ttl),
         runner(authenticator),
         page_tokens(std::move(mac_key)),
@@ -55,7 +61,9 @@ struct CrmServer::Parts {
         interaction_service(runner, interactions, page_tokens),
         complaint_service(runner, complaints, page_tokens),
         lead_service(runner, leads, purchases, page_tokens),
-        lead_sweeper(tenants, leads) {}
+        lead_sweeper(tenants, leads),
+        analysis_runner(analysis_runs, purchases, analysis_sources, options.analysis_workers),
+        value_analysis_service(runner, analysis_runs, analysis_sources, analysis_runner, page_tokens) {}
 
   storage::ConnectionPool pool;
   storage::TenantRepository tenants;
@@ -66,6 +74,8 @@ struct CrmServer::Parts {
   storage::InteractionRepository interactions;
   storage::ComplaintRepository complaints;
   storage::LeadRepository leads;
+  storage::AnalysisRepository analysis_runs;
+  storage::AnalysisSources analysis_sources;
   Authenticator authenticator;
   RpcRunner runner;
   PageTokenCodec page_tokens;
@@ -77,6 +87,8 @@ struct CrmServer::Parts {
   ComplaintService complaint_service;
   LeadService lead_service;
   LeadSweeper lead_sweeper;
+  AnalysisRunner analysis_runner;
+  ValueAnalysisService value_analysis_service;
 };
 
 absl::StatusOr<std::unique_ptr<CrmServer>> CrmServer::Start(const storage::MysqlEndpoint& database,
@@ -105,6 +117,7 @@ absl::StatusOr<std::unique_ptr<CrmServer>> CrmServer::Start(const storage::Mysql
   builder.RegisterService(&server->parts_->interaction_service);
   builder.RegisterService(&server->parts_->complaint_service);
   builder.RegisterService(&server->parts_->lead_service);
+  builder.RegisterService(&server->parts_->value_analysis_service);
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || server->port_ == 0) {
     return absl::UnavailableError(absl::StrCat("cannot listen on ", options.listen,
@@ -118,10 +131,13 @@ absl::StatusOr<std::unique_ptr<CrmServer>> CrmServer::Start(const storage::Mysql
 
 LeadSweeper& CrmServer::lead_sweeper() { return parts_->lead_sweeper; }
 
+AnalysisRunner& CrmServer::analysis_runner() { return parts_->analysis_runner; }
+
 void CrmServer::Shutdown(absl::Duration grace) {
   if (server_ == nullptr) return;
   if (auto* health = server_->GetHealthCheckService()) health->SetServingStatus(false);
   parts_->lead_sweeper.Stop();
+  parts_->analysis_runner.Stop();
   server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
 }
 

@@ -27,8 +27,11 @@ struct ServerOptions {
   // How often ACTIVE leads past their tenant's no-contact period are invalidated;
   // zero turns the background sweep off.
   absl::Duration lead_sweep_interval = absl::Minutes(10);
+  // Background threads executing value-analysis runs (one run each at a time).
+  int analysis_workers = 2;
 };
 
+class AnalysisRunner;
 class LeadSweeper;
 
 // The whole serving stack over one database whose schema is current: connection
@@ -46,6 +49,8 @@ class CrmServer {
 
   // The no-contact sweep, for running a pass on demand (tests, operators).
   LeadSweeper& lead_sweeper();
+  // The value-analysis workers.
+  AnalysisRunner& analysis_runner();
 
  private:
   struct Parts;

@@ -7,6 +7,8 @@
 #include "crm/v1/lead.pb.h"
 #include "crm/v1/purchase.pb.h"
 #include "crm/v1/tenant_admin.pb.h"
+#include "crm/v1/value_analysis.pb.h"
+#include "absl/strings/str_cat.h"
 #include "google/protobuf/descriptor.h"
 
 namespace crm::server {
@@ -35,6 +37,48 @@ FieldSpec ResourceName(const char* name, const char* column, const char* prefix)
 
 FieldSpec Enum(const char* name, const char* column, const google::protobuf::EnumDescriptor* e) {
   return FieldSpec{name, FieldType::kEnum, column, EnumValues(e), {}};
+}
+
+// An enum that also accepts its values without the type prefix ("IMPORTANT_WINBACK"
+// for RFM_SEGMENT_IMPORTANT_WINBACK), as analysts write them.
+FieldSpec EnumWithShortNames(const char* name, const char* column, const google::protobuf::EnumDescriptor* e,
+                             std::string_view prefix) {
+  FieldSpec spec = Enum(name, column, e);
+  const size_t full_names = spec.enum_values.size();
+  for (size_t i = 0; i < full_names; ++i) {
+    const std::string& full = spec.enum_values[i].first;
+    if (full.size() > prefix.size() && full.compare(0, prefix.size(), prefix) == 0) {
+      spec.enum_values.emplace_back(full.substr(prefix.size()), spec.enum_values[i].second);
+    }
+  }
+  return spec;
+}
+
+// The per-contact results of a value-analysis run, over the columns of
+// customer_values as `prefix` + column (prefix "v." inside the contacts join).
+std::vector<FieldSpec> CustomerValueFields(const std::string& prefix, const std::string& tier_column,
+                                           const std::string& stage_column) {
+  auto column = [&](const char* name) { return prefix + name; };
+  std::vector<FieldSpec> fields = {
+      FieldSpec{"recency_days", FieldType::kInt64, column("recency_days"), {}, {}},
+      FieldSpec{"frequency", FieldType::kInt64, column("frequency"), {}, {}},
+      FieldSpec{"monetary", FieldType::kMoneyMicros, column("monetary_micros"), {}, {}},
+      FieldSpec{"recency_score", FieldType::kInt64, column("recency_score"), {}, {}},
+      FieldSpec{"frequency_score", FieldType::kInt64, column("frequency_score"), {}, {}},
+      FieldSpec{"monetary_score", FieldType::kInt64, column("monetary_score"), {}, {}},
+      EnumWithShortNames("rfm_segment", column("rfm_segment").c_str(), v1::RfmSegment_descriptor(), "RFM_SEGMENT_"),
+      EnumWithShortNames("abc_class", column("abc_class").c_str(), v1::AbcClass_descriptor(), "ABC_CLASS_"),
+      EnumWithShortNames("value_tier", tier_column.c_str(), v1::ValueTier_descriptor(), "VALUE_TIER_"),
+      FieldSpec{"expected_value", FieldType::kMoneyMicros, column("expected_value_micros"), {}, {}},
+      FieldSpec{"historical_value", FieldType::kMoneyMicros, column("historical_value_micros"), {}, {}},
+      FieldSpec{"current_value", FieldType::kMoneyMicros, column("current_value_micros"), {}, {}},
+      FieldSpec{"clv", FieldType::kMoneyMicros, column("clv_micros"), {}, {}},
+      FieldSpec{"p_alive", FieldType::kDouble, column("p_alive"), {}, {}},
+      FieldSpec{"expected_purchases", FieldType::kDouble, column("expected_purchases"), {}, {}},
+      EnumWithShortNames("lifecycle_stage", stage_column.c_str(), v1::LifecycleStage_descriptor(),
+                         "LIFECYCLE_STAGE_"),
+  };
+  return fields;
 }
 
 }  // namespace
@@ -73,7 +117,10 @@ const filter::FieldCatalog& AccountFilterFields() {
 }
 
 const filter::FieldCatalog& ContactFilterFields() {
-  static const filter::FieldCatalog* catalog = new filter::FieldCatalog({
+  // Columns of contacts joined with the current analysis run's results (alias v):
+  // see ContactRepository. A contact without a result there is a prospect: tier D,
+  // and its stored lifecycle stage (PROSPECT).
+  std::vector<FieldSpec> fields = {
       Field("given_name", FieldType::kString, "given_name"),
       Field("family_name", FieldType::kString, "family_name"),
       Field("display_name", FieldType::kString, "display_name"),
@@ -93,11 +140,15 @@ const filter::FieldCatalog& ContactFilterFields() {
       Enum("consent_sms", "consent_sms", v1::ConsentState_descriptor()),
       Enum("consent_phone", "consent_phone", v1::ConsentState_descriptor()),
       Enum("consent_direct_mail", "consent_direct_mail", v1::ConsentState_descriptor()),
-      Enum("lifecycle_stage", "lifecycle_stage", v1::LifecycleStage_descriptor()),
       Field("external_id", FieldType::kString, "external_id"),
       Field("create_time", FieldType::kTimestamp, "create_time"),
       Field("update_time", FieldType::kTimestamp, "update_time"),
-  });
+  };
+  for (FieldSpec& value : CustomerValueFields("v.", absl::StrCat("COALESCE(v.value_tier, ", v1::VALUE_TIER_D, ")"),
+                                              "COALESCE(v.lifecycle_stage, contacts.lifecycle_stage)")) {
+    fields.push_back(std::move(value));
+  }
+  static const filter::FieldCatalog* catalog = new filter::FieldCatalog(std::move(fields));
   return *catalog;
 }
 
@@ -162,6 +213,15 @@ const filter::FieldCatalog& LeadFilterFields() {
       Field("create_time", FieldType::kTimestamp, "create_time"),
       Field("update_time", FieldType::kTimestamp, "update_time"),
   });
+  return *catalog;
+}
+
+const filter::FieldCatalog& CustomerValueFilterFields() {
+  static const filter::FieldCatalog* catalog = [] {
+    std::vector<FieldSpec> fields = CustomerValueFields("", "value_tier", "lifecycle_stage");
+    fields.push_back(ResourceName("contact", "contact_id", "contacts/"));
+    return new filter::FieldCatalog(std::move(fields));
+  }();
   return *catalog;
 }
 

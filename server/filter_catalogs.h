@@ -15,6 +15,8 @@ const filter::FieldCatalog& PurchaseFilterFields();
 const filter::FieldCatalog& InteractionFilterFields();
 const filter::FieldCatalog& ComplaintFilterFields();
 const filter::FieldCatalog& LeadFilterFields();
+// A value-analysis run's per-contact results (ListCustomerValues).
+const filter::FieldCatalog& CustomerValueFilterFields();
 
 }  // namespace crm::server
 

@@ -32,6 +32,7 @@ struct Flags {
   int db_pool_size = 16;
   int shutdown_grace_seconds = 10;
   int lead_sweep_interval_seconds = 600;
+  int analysis_workers = 2;
 };
 
 void DefineFlags(CLI::App& app, Flags& flags) {
@@ -63,6 +64,10 @@ void DefineFlags(CLI::App& app, Flags& flags) {
                  "never")
       ->capture_default_str()
       ->check(CLI::Range(0, 86400));
+  app.add_option("--analysis-workers", flags.analysis_workers,
+                 "background threads running value analyses (each one run at a time)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 16));
 }
 
 // Shared between main and the signal thread: a signal that arrives while the server
@@ -165,6 +170,7 @@ int main(int argc, char** argv) {
   options.max_threads = flags.max_threads;
   options.db_pool_size = flags.db_pool_size;
   options.lead_sweep_interval = absl::Seconds(flags.lead_sweep_interval_seconds);
+  options.analysis_workers = flags.analysis_workers;
   absl::StatusOr<std::unique_ptr<crm::server::CrmServer>> server =
       crm::server::CrmServer::Start(endpoint, options);
   if (!server.ok()) return Fail(server.status());

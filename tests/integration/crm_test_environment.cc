@@ -92,6 +92,9 @@ std::unique_ptr<v1::InteractionService::Stub> Interactions() {
 std::unique_ptr<v1::LeadService::Stub> Leads() {
   return v1::LeadService::NewStub(CrmTestEnvironment::Get().channel());
 }
+std::unique_ptr<v1::ValueAnalysisService::Stub> ValueAnalysis() {
+  return v1::ValueAnalysisService::NewStub(CrmTestEnvironment::Get().channel());
+}
 std::unique_ptr<v1::ComplaintService::Stub> Complaints() {
   return v1::ComplaintService::NewStub(CrmTestEnvironment::Get().channel());
 }

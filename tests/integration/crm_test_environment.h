@@ -14,6 +14,7 @@
 #include "crm/v1/lead.grpc.pb.h"
 #include "crm/v1/purchase.grpc.pb.h"
 #include "crm/v1/tenant_admin.grpc.pb.h"
+#include "crm/v1/value_analysis.grpc.pb.h"
 #include "server/crm_server.h"
 #include "storage/connection_pool.h"
 #include "storage/embedded_mariadb.h"
@@ -70,6 +71,7 @@ std::unique_ptr<v1::PurchaseService::Stub> Purchases();
 std::unique_ptr<v1::ComplaintService::Stub> Complaints();
 std::unique_ptr<v1::InteractionService::Stub> Interactions();
 std::unique_ptr<v1::LeadService::Stub> Leads();
+std::unique_ptr<v1::ValueAnalysisService::Stub> ValueAnalysis();
 
 // Number of rows of `table` that belong to `tenant_id` (read straight from the
 // database: proves that a rejected call wrote nothing).
