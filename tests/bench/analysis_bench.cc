@@ -2,10 +2,11 @@
 // LOAD DATA), then, in the same run, (1) MariaDB's plain per-contact aggregate
 // `SELECT contact_id, COUNT(*), SUM(amount), MIN(time), MAX(time) ... GROUP BY contact_id`
 // read to the end through the server's own driver, and (2) the analysis as crm-server
-// runs it: the chunked purchase scan into memory and AnalyzeCustomerValue (summaries,
-// RFM, ABC, both fits, P(alive), CLV, tiers, lifecycle). Prints both times, the ratio
-// and the peak resident memory. Writing results back is not measured yet (the run
-// service is still to come). Not part of CTest; see BENCHMARKS.md.
+// runs it: a whole value-analysis run (AnalysisRunner::Execute: the chunked purchase
+// scan into memory, AnalyzeCustomerValue with summaries, RFM, ABC, both fits,
+// P(alive), CLV, tiers and lifecycle, then one result row per customer written and
+// the report stored). Prints both times, the stage timings, the ratio and the peak
+// resident memory. Not part of CTest; see BENCHMARKS.md.
 //
 //   build/bin/analysis_bench [--customers N] [--purchases M] [--dir /tmp/crm-analysis-bench]
 #include <sys/resource.h>
@@ -18,8 +19,9 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "server/analysis/value_analysis.h"
-#include "server/analysis_input.h"
+#include "server/analysis_runner.h"
+#include "storage/analysis_repository.h"
+#include "storage/analysis_sources.h"
 #include "storage/ids.h"
 #include "storage/purchase_repository.h"
 #include "storage/row_codec.h"
@@ -102,30 +104,43 @@ int main(int argc, char** argv) {
       "SELECT contact_id, COUNT(*), SUM(amount_micros), MIN(purchase_time), MAX(purchase_time) "
       "FROM purchases WHERE tenant_id = 'bench-analysis' GROUP BY contact_id");
 
-  // 2. The analysis as the server runs it.
+  // 2. A whole run as crm-server executes it (AnalysisRunner::Execute, the code a
+  // worker thread runs): count and read the purchases, compute, write one result row
+  // per customer, record the report.
   crm::storage::PurchaseRepository repository(env.pool());
+  crm::storage::AnalysisRepository runs(env.pool());
+  crm::storage::AnalysisSources sources(env.pool());
+  crm::server::AnalysisRunner runner(runs, repository, sources, /*workers=*/0);
+  crm::v1::AnalysisRun request;
+  crm::storage::ToProtoTimestamp(as_of, request.mutable_as_of());
+  request.mutable_window()->set_seconds(365 * 86400);
+  bool created = false;
+  absl::StatusOr<crm::v1::AnalysisRun> run = runs.Create(*tenant, request, "", crm::server::AnalysisRunner::kStaleAfter,
+                                                         absl::Now() + absl::Minutes(1), &created);
+  Check(run.status(), "create run");
   const absl::Time run_start = absl::Now();
-  absl::StatusOr<crm::server::TenantPurchases> input =
-      crm::server::LoadTenantPurchases(repository, *tenant, as_of, absl::Now() + absl::Hours(1));
-  Check(input.status(), "load purchases");
-  const absl::Duration read_time = absl::Now() - run_start;
-  crm::analysis::ValueAnalysisSettings settings;
-  settings.as_of = as_of;
-  absl::StatusOr<crm::analysis::ValueAnalysis> analysis =
-      crm::analysis::AnalyzeCustomerValue(input->records, input->contact_ids.size(), settings);
-  Check(analysis.status(), "analysis");
+  runner.Execute(*tenant, *run, "UTC", "EUR");
   const absl::Duration run_time = absl::Now() - run_start;
+  const std::string run_id = run->name().substr(run->name().rfind('/') + 1);
+  absl::StatusOr<crm::v1::AnalysisRun> done = runs.Get(*tenant, run_id, absl::Now() + absl::Minutes(1));
+  Check(done.status(), "read run");
+  if (done->state() != crm::v1::AnalysisRun::STATE_SUCCEEDED) {
+    std::fprintf(stderr, "run failed: %s %s\n", done->error_code().c_str(), done->error_message().c_str());
+    return 1;
+  }
 
   std::printf("| GROUP BY contact_id (mariadb client) | %.1f s |\n", absl::ToDoubleSeconds(sql_time));
-  std::printf("| analysis: read %zu purchases | %.1f s |\n", input->records.size(), absl::ToDoubleSeconds(read_time));
-  std::printf("| analysis: read + compute (%zu customers) | %.1f s |\n", input->contact_ids.size(),
+  for (const crm::v1::StageTiming& timing : done->timings()) {
+    std::printf("| run: %s | %.1f s |\n", timing.stage().c_str(),
+                static_cast<double>(timing.duration().seconds()) + timing.duration().nanos() / 1e9);
+  }
+  std::printf("| run: whole (%lld purchases, %lld customers, results written) | %.1f s |\n",
+              static_cast<long long>(done->purchases()), static_cast<long long>(done->customers()),
               absl::ToDoubleSeconds(run_time));
-  std::printf("ratio analysis / GROUP BY = %.2f\n", absl::ToDoubleSeconds(run_time) / absl::ToDoubleSeconds(sql_time));
-  std::printf("BG/NBD: %s (%d evaluations) Gamma-Gamma: %s (%d evaluations)\n",
-              analysis->bgnbd.ok() ? "fitted" : std::string(analysis->bgnbd.status().message()).c_str(),
-              analysis->bgnbd.ok() ? analysis->bgnbd->fit.iterations : 0,
-              analysis->gamma_gamma.ok() ? "fitted" : std::string(analysis->gamma_gamma.status().message()).c_str(),
-              analysis->gamma_gamma.ok() ? analysis->gamma_gamma->fit.iterations : 0);
+  std::printf("ratio run / GROUP BY = %.2f\n", absl::ToDoubleSeconds(run_time) / absl::ToDoubleSeconds(sql_time));
+  for (const crm::v1::UnavailableResult& unavailable : done->unavailable()) {
+    std::printf("unavailable: %s\n", unavailable.reason().c_str());
+  }
   std::printf("peak RSS of the benchmark process: %.0f MiB\n", PeakRssMiB());
   return 0;
 }
