@@ -122,6 +122,11 @@ void AnalysisRunner::Execute(const storage::TenantId& tenant, const v1::Analysis
   Job job{tenant, run, time_zone, currency};
   absl::Status status = Steps(job, run_id, &details);
   if (status.ok()) return;
+  if (absl::IsAborted(status) && !details.has_as_of()) {
+    // Never started: another request took the run as abandoned and failed it.
+    spdlog::info("analysis run {} of tenant {} skipped: {}", run_id, tenant.value(), status.ToString());
+    return;
+  }
   spdlog::info("analysis run {} of tenant {} failed: {}", run_id, tenant.value(), status.ToString());
   absl::Status failed = runs_.Fail(tenant, run_id, absl::StatusCodeToString(status.code()), status.message(), details,
                                    absl::Now() + absl::Minutes(5));
@@ -131,6 +136,7 @@ void AnalysisRunner::Execute(const storage::TenantId& tenant, const v1::Analysis
 absl::Status AnalysisRunner::Steps(const Job& job, const std::string& run_id, v1::AnalysisRun* details) {
   const storage::TenantId& tenant = job.tenant;
   if (absl::Status running = runs_.MarkRunning(tenant, run_id, absl::Now() + kStepTime); !running.ok()) return running;
+  *details->mutable_as_of() = job.run.as_of();  // marks the run as started (see Execute)
   absl::TimeZone zone = absl::UTCTimeZone();
   if (!job.time_zone.empty() && !absl::LoadTimeZone(job.time_zone, &zone)) zone = absl::UTCTimeZone();
   const analysis::ValueAnalysisSettings settings = SettingsForRun(job.run, zone);

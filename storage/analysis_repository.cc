@@ -71,6 +71,10 @@ v1::AnalysisRun RunFromRow(sql::ResultSet& row, absl::string_view current_run_id
   return run;
 }
 
+absl::Status NoLongerOwned(absl::string_view run_id) {
+  return absl::AbortedError(absl::StrCat(kRunPrefix, run_id, " is no longer this worker's (taken as abandoned)"));
+}
+
 std::string CurrentRunIdIn(Transaction& tx) {
   auto row = tx.Query(absl::StrCat("SELECT ", kCurrentRunIdSql, " AS run_id"), {tx.tenant().value()});
   if (!row->next() || row->isNull("run_id")) return "";
@@ -272,19 +276,22 @@ absl::StatusOr<std::string> AnalysisRepository::CurrentRunId(const TenantId& ten
 absl::Status AnalysisRepository::MarkRunning(const TenantId& tenant, absl::string_view run_id, absl::Time deadline) {
   return RunTransaction(pool_, tenant, deadline, [&](Transaction& tx) -> absl::Status {
     const std::string now = ToSqlDatetime(NowMicros());
-    tx.Execute("UPDATE analysis_runs SET state = ?, start_time = ?, heartbeat_time = ?, stage = 'reading purchases' "
-               "WHERE tenant_id = ? AND run_id = ?",
-               {kRunning, now, now, tenant.value(), std::string(run_id)});
-    return absl::OkStatus();
+    const int64_t claimed =
+        tx.Execute("UPDATE analysis_runs SET state = ?, start_time = ?, heartbeat_time = ?, stage = 'reading purchases' "
+                   "WHERE tenant_id = ? AND run_id = ? AND state = ?",
+                   {kRunning, now, now, tenant.value(), std::string(run_id), kPending});
+    return claimed == 1 ? absl::OkStatus() : NoLongerOwned(run_id);
   });
 }
 
 absl::Status AnalysisRepository::UpdateProgress(const TenantId& tenant, absl::string_view run_id, double progress,
                                                 absl::string_view stage, absl::Time deadline) {
   return RunTransaction(pool_, tenant, deadline, [&](Transaction& tx) -> absl::Status {
-    tx.Execute("UPDATE analysis_runs SET progress = ?, stage = ?, heartbeat_time = ? WHERE tenant_id = ? AND run_id = ?",
-               {progress, std::string(stage), ToSqlDatetime(NowMicros()), tenant.value(), std::string(run_id)});
-    return absl::OkStatus();
+    const int64_t updated = tx.Execute(
+        "UPDATE analysis_runs SET progress = ?, stage = ?, heartbeat_time = ? WHERE tenant_id = ? AND run_id = ? "
+        "AND state = ?",
+        {progress, std::string(stage), ToSqlDatetime(NowMicros()), tenant.value(), std::string(run_id), kRunning});
+    return updated == 1 ? absl::OkStatus() : NoLongerOwned(run_id);
   });
 }
 
@@ -314,12 +321,14 @@ absl::Status AnalysisRepository::Succeed(const TenantId& tenant, absl::string_vi
   std::vector<std::string> to_prune;
   absl::Status status = RunTransaction(pool_, tenant, deadline, [&](Transaction& tx) -> absl::Status {
     const std::string now = ToSqlDatetime(NowMicros());
-    tx.Execute("UPDATE analysis_runs SET state = ?, progress = 1, stage = 'done', details = ?, end_time = ?, "
-               "heartbeat_time = ?, customers = ?, active_customers = ?, purchases = ?, segment_summary = ?, "
-               "pareto_curve = ?, model_fit = ? WHERE tenant_id = ? AND run_id = ?",
-               {kSucceeded, DetailsOf(finished), now, now, finished.customers(), finished.active_customers(),
-                finished.purchases(), report.segment_summary, report.pareto_curve, report.model_fit, tenant.value(),
-                std::string(run_id)});
+    const int64_t updated = tx.Execute(
+        "UPDATE analysis_runs SET state = ?, progress = 1, stage = 'done', details = ?, end_time = ?, "
+        "heartbeat_time = ?, customers = ?, active_customers = ?, purchases = ?, segment_summary = ?, "
+        "pareto_curve = ?, model_fit = ? WHERE tenant_id = ? AND run_id = ? AND state = ?",
+        {kSucceeded, DetailsOf(finished), now, now, finished.customers(), finished.active_customers(),
+         finished.purchases(), report.segment_summary, report.pareto_curve, report.model_fit, tenant.value(),
+         std::string(run_id), kRunning});
+    if (updated != 1) return NoLongerOwned(run_id);
     to_prune.clear();
     auto old = tx.Query(
         "SELECT run_id FROM analysis_runs WHERE tenant_id = ? AND state = ? AND results_pruned = 0 "

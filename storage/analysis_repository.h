@@ -74,9 +74,11 @@ class AnalysisRepository {
   // The current run's id; NOT_FOUND when the tenant has no successful run.
   absl::StatusOr<std::string> CurrentRunId(const TenantId& tenant, absl::Time deadline);
 
-  // A worker took the run: RUNNING, start_time and heartbeat set.
+  // A worker took the run: RUNNING, start_time and heartbeat set. ABORTED when the
+  // run is no longer PENDING (it was taken as abandoned meanwhile): skip it.
   absl::Status MarkRunning(const TenantId& tenant, absl::string_view run_id, absl::Time deadline);
-  // Progress 0..1 and stage; refreshes the heartbeat.
+  // Progress 0..1 and stage; refreshes the heartbeat. ABORTED when the run is no
+  // longer RUNNING (taken as abandoned): the worker must stop. Succeed likewise.
   absl::Status UpdateProgress(const TenantId& tenant, absl::string_view run_id, double progress,
                               absl::string_view stage, absl::Time deadline);
   // Writes a slice of the results (multi-row INSERTs in one transaction).

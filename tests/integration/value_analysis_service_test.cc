@@ -9,8 +9,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "storage/ids.h"
 #include "storage/money.h"
 #include "storage/row_codec.h"
+#include "storage/transaction.h"
 #include "tests/integration/crm_test_environment.h"
 
 namespace crm::testing {
@@ -606,6 +608,48 @@ TEST_F(ValueAnalysisTest, OneRunPerTenantReplayAndRoles) {
   EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
   status = Run(p.tenant, v1::RunAnalysisRequest(), &second, p.tenant.integration_key);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+}
+
+// A run another server left RUNNING blocks new runs while its heartbeat is fresh, and
+// is failed (ABORTED, "abandoned") once it is stale.
+TEST_F(ValueAnalysisTest, AbandonedRunIsFailedAfterItsHeartbeatGoesStale) {
+  const Population p = Populate("vs", 5);
+  const auto tenant = storage::TenantId::Make(p.tenant.id);
+  ASSERT_TRUE(tenant.ok());
+  const std::string orphan = storage::NewResourceId();
+  auto insert_orphan = [&](absl::Time heartbeat) {
+    ASSERT_TRUE(storage::RunTransaction(CrmTestEnvironment::Get().pool(), *tenant, absl::Now() + absl::Seconds(10),
+                                        [&](storage::Transaction& tx) -> absl::Status {
+                                          tx.Execute("DELETE FROM analysis_runs WHERE tenant_id = ? AND run_id = ?",
+                                                     {p.tenant.id, orphan});
+                                          tx.Execute(
+                                              "INSERT INTO analysis_runs (tenant_id, run_id, state, as_of, "
+                                              "window_seconds, settings, progress, stage, details, create_time, "
+                                              "heartbeat_time, error_code, error_message, customers, "
+                                              "active_customers, purchases, results_pruned) VALUES (?, ?, 2, ?, "
+                                              "31536000, '', 0.5, 'computing', '', ?, ?, '', '', 0, 0, 0, 0)",
+                                              {p.tenant.id, orphan, storage::ToSqlDatetime(absl::Now()),
+                                               storage::ToSqlDatetime(heartbeat), storage::ToSqlDatetime(heartbeat)});
+                                          return absl::OkStatus();
+                                        })
+                    .ok());
+  };
+  insert_orphan(absl::Now() - absl::Minutes(1));
+  AnalysisRun run;
+  grpc::Status status = Run(p.tenant, v1::RunAnalysisRequest(), &run);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(status.error_message(), HasSubstr("analysisRuns/" + orphan + " is still RUNNING"));
+
+  insert_orphan(absl::Now() - absl::Minutes(11));
+  ASSERT_TRUE(Run(p.tenant, v1::RunAnalysisRequest(), &run).ok());
+  EXPECT_EQ(WaitFor(p.tenant, run.name()).state(), AnalysisRun::STATE_SUCCEEDED);
+  v1::GetAnalysisRunRequest get;
+  get.set_name("analysisRuns/" + orphan);
+  AnalysisRun abandoned;
+  ASSERT_TRUE(stub_->GetAnalysisRun(WithKey(p.tenant.analyst_key).get(), get, &abandoned).ok());
+  EXPECT_EQ(abandoned.state(), AnalysisRun::STATE_FAILED);
+  EXPECT_EQ(abandoned.error_code(), "ABORTED");
+  EXPECT_THAT(abandoned.error_message(), HasSubstr("abandoned"));
 }
 
 TEST_F(ValueAnalysisTest, OlderRunsArePrunedAndErasureRemovesResults) {
