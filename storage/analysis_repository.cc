@@ -248,20 +248,11 @@ absl::StatusOr<v1::AnalysisRun> AnalysisRepository::Get(const TenantId& tenant, 
 absl::StatusOr<Page<v1::AnalysisRun>> AnalysisRepository::List(const TenantId& tenant, const ListQuery& query,
                                                                absl::Time deadline) {
   static const ListTable table{"analysis_runs", "run_id", kRunColumns};
-  const SqlFragment statement = BuildListStatement(table, tenant.value(), query);
-  return RunTransactionFor<Page<v1::AnalysisRun>>(pool_, tenant, deadline, [&](Transaction& tx) -> absl::StatusOr<Page<v1::AnalysisRun>> {
-    const std::string current = CurrentRunIdIn(tx);
-    Page<v1::AnalysisRun> page;
-    auto rows = tx.Query(statement.sql, statement.params);
-    while (rows->next()) {
-      if (static_cast<int>(page.items.size()) == query.page_size) {
-        page.next = CursorAfter(page.items.back(), table, query.sort_key);
-        break;
-      }
-      page.items.push_back(RunFromRow(*rows, current));
-    }
-    return page;
-  });
+  absl::StatusOr<std::string> current = CurrentRunId(tenant, deadline);
+  if (!current.ok() && !absl::IsNotFound(current.status())) return current.status();
+  const std::string current_id = current.value_or("");
+  return ReadListPage<v1::AnalysisRun>(pool_, &tenant, table, query, deadline,
+                                       [&](sql::ResultSet& row) { return RunFromRow(row, current_id); });
 }
 
 absl::StatusOr<std::string> AnalysisRepository::CurrentRunId(const TenantId& tenant, absl::Time deadline) {
@@ -442,19 +433,8 @@ absl::StatusOr<Page<v1::CustomerValue>> AnalysisRepository::ListValues(const Ten
   scoped.filter.sql = absl::StrCat("run_id = ?", query.sort_key == SortKey::kClv ? " AND clv_micros IS NOT NULL" : "",
                                    query.filter.sql.empty() ? "" : absl::StrCat(" AND (", query.filter.sql, ")"));
   scoped.filter.params.insert(scoped.filter.params.begin(), std::string(run_id));
-  const SqlFragment statement = BuildListStatement(table, tenant.value(), scoped);
-  return RunTransactionFor<Page<v1::CustomerValue>>(pool_, tenant, deadline, [&](Transaction& tx) -> absl::StatusOr<Page<v1::CustomerValue>> {
-    Page<v1::CustomerValue> page;
-    auto rows = tx.Query(statement.sql, statement.params);
-    while (rows->next()) {
-      if (static_cast<int>(page.items.size()) == query.page_size) {
-        page.next = CursorAfter(page.items.back(), table, query.sort_key);
-        break;
-      }
-      page.items.push_back(ValueFromRow(*rows, run_id));
-    }
-    return page;
-  });
+  return ReadListPage<v1::CustomerValue>(pool_, &tenant, table, scoped, deadline,
+                                         [&](sql::ResultSet& row) { return ValueFromRow(row, run_id); });
 }
 
 absl::Status AnalysisRepository::ScanValues(const TenantId& tenant, absl::string_view run_id,
