@@ -5,8 +5,10 @@
 // runs it: a whole value-analysis run (AnalysisRunner::Execute: the chunked purchase
 // scan into memory, AnalyzeCustomerValue with summaries, RFM, ABC, both fits,
 // P(alive), CLV, tiers and lifecycle, then one result row per customer written and
-// the report stored). Prints both times, the stage timings, the ratio and the peak
-// resident memory. Not part of CTest; see BENCHMARKS.md.
+// the report stored) on a worker thread of AnalysisRunner, while another tenant's
+// GetContact latency is sampled (and sampled idle before, for comparison). Prints both
+// times, the stage timings, the ratio, the neighbour's latencies and the peak resident
+// memory. Not part of CTest; see BENCHMARKS.md.
 //
 //   build/bin/analysis_bench [--customers N] [--purchases M] [--dir /tmp/crm-analysis-bench]
 #include <sys/resource.h>
@@ -14,11 +16,15 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <algorithm>
+#include <functional>
 #include <random>
+#include <tuple>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "crm/v1/contact.grpc.pb.h"
 #include "server/analysis_runner.h"
 #include "storage/analysis_repository.h"
 #include "storage/analysis_sources.h"
@@ -110,7 +116,7 @@ int main(int argc, char** argv) {
   crm::storage::PurchaseRepository repository(env.pool());
   crm::storage::AnalysisRepository runs(env.pool());
   crm::storage::AnalysisSources sources(env.pool());
-  crm::server::AnalysisRunner runner(runs, repository, sources, /*workers=*/0);
+  crm::server::AnalysisRunner runner(runs, repository, sources, /*workers=*/1);
   crm::v1::AnalysisRun request;
   crm::storage::ToProtoTimestamp(as_of, request.mutable_as_of());
   request.mutable_window()->set_seconds(365 * 86400);
@@ -118,10 +124,43 @@ int main(int argc, char** argv) {
   absl::StatusOr<crm::v1::AnalysisRun> run = runs.Create(*tenant, request, "", crm::server::AnalysisRunner::kStaleAfter,
                                                          absl::Now() + absl::Minutes(1), &created);
   Check(run.status(), "create run");
-  const absl::Time run_start = absl::Now();
-  runner.Execute(*tenant, *run, "UTC", "EUR");
-  const absl::Duration run_time = absl::Now() - run_start;
+
+  // Another tenant's GetContact latency while idle and during the run (the issue: runs
+  // must not slow other tenants' calls noticeably).
+  const std::string neighbour_key = env.CreateTenant("bench-neighbour");
+  auto contact_stub = crm::v1::ContactService::NewStub(env.channel());
+  crm::v1::CreateContactRequest create_contact;
+  create_contact.mutable_contact()->set_display_name("Neighbour");
+  crm::v1::Contact neighbour;
+  Check(contact_stub->CreateContact(crm::bench::WithKey(neighbour_key).get(), create_contact, &neighbour), "contact");
+  const auto probe = [&](const std::function<bool()>& go_on) {
+    std::vector<double> millis;
+    crm::v1::GetContactRequest get;
+    get.set_name(neighbour.name());
+    while (go_on()) {
+      crm::v1::Contact out;
+      const absl::Time start = absl::Now();
+      Check(contact_stub->GetContact(crm::bench::WithKey(neighbour_key).get(), get, &out), "GetContact");
+      millis.push_back(absl::ToDoubleMilliseconds(absl::Now() - start));
+      absl::SleepFor(absl::Milliseconds(5));
+    }
+    std::sort(millis.begin(), millis.end());
+    return std::make_tuple(millis.size(), millis[millis.size() / 2], millis[millis.size() * 99 / 100]);
+  };
+  int idle_calls = 0;
+  const auto [idle_n, idle_p50, idle_p99] = probe([&] { return idle_calls++ < 2000; });
+
   const std::string run_id = run->name().substr(run->name().rfind('/') + 1);
+  const absl::Time run_start = absl::Now();
+  Check(runner.Submit(*tenant, *run, "UTC", "EUR"), "submit");
+  const auto run_finished = [&] {
+    absl::StatusOr<crm::v1::AnalysisRun> now = runs.Get(*tenant, run_id, absl::Now() + absl::Minutes(1));
+    Check(now.status(), "poll run");
+    return now->state() == crm::v1::AnalysisRun::STATE_SUCCEEDED || now->state() == crm::v1::AnalysisRun::STATE_FAILED;
+  };
+  int polls = 0;
+  const auto [busy_n, busy_p50, busy_p99] = probe([&] { return ++polls % 20 != 0 || !run_finished(); });
+  const absl::Duration run_time = absl::Now() - run_start;
   absl::StatusOr<crm::v1::AnalysisRun> done = runs.Get(*tenant, run_id, absl::Now() + absl::Minutes(1));
   Check(done.status(), "read run");
   if (done->state() != crm::v1::AnalysisRun::STATE_SUCCEEDED) {
@@ -138,6 +177,9 @@ int main(int argc, char** argv) {
               static_cast<long long>(done->purchases()), static_cast<long long>(done->customers()),
               absl::ToDoubleSeconds(run_time));
   std::printf("ratio run / GROUP BY = %.2f\n", absl::ToDoubleSeconds(run_time) / absl::ToDoubleSeconds(sql_time));
+  std::printf("neighbour GetContact idle: %zu calls, p50 %.2f ms, p99 %.2f ms\n", idle_n, idle_p50, idle_p99);
+  std::printf("neighbour GetContact during the run: %zu calls, p50 %.2f ms, p99 %.2f ms\n", busy_n, busy_p50,
+              busy_p99);
   for (const crm::v1::UnavailableResult& unavailable : done->unavailable()) {
     std::printf("unavailable: %s\n", unavailable.reason().c_str());
   }
