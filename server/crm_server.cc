@@ -137,8 +137,10 @@ void CrmServer::Shutdown(absl::Duration grace) {
   if (server_ == nullptr) return;
   if (auto* health = server_->GetHealthCheckService()) health->SetServingStatus(false);
   parts_->lead_sweeper.Stop();
-  parts_->analysis_runner.Stop();
   server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
+  // After the calls have drained: a running analysis stops at its next step (the
+  // compute step of a very large tenant takes tens of seconds) and is marked FAILED.
+  parts_->analysis_runner.Stop();
 }
 
 void CrmServer::Wait() {
