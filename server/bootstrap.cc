@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <random>
 #include <sstream>
 
 #include "absl/time/clock.h"
@@ -18,6 +19,8 @@
 #include "storage/account_repository.h"
 #include "storage/api_key_repository.h"
 #include "storage/contact_repository.h"
+#include "storage/purchase_repository.h"
+#include "storage/row_codec.h"
 #include "storage/tenant_repository.h"
 
 namespace crm::server {
@@ -65,6 +68,62 @@ absl::StatusOr<bool> EnsureBootstrapAdminKey(storage::ConnectionPool& pool, cons
   }
   return created;
 }
+
+namespace {
+
+// Sixty store customers with two years of purchases (deterministic), so a newcomer can
+// run a value analysis on the demo tenant right away (both model fits need 30).
+absl::Status SeedDemoCustomers(storage::ConnectionPool& pool, const storage::TenantId& demo,
+                               const std::vector<std::string>& named_contacts, absl::Time deadline) {
+  storage::ContactRepository contacts(pool);
+  std::vector<std::string> customers = named_contacts;
+  for (int i = 0; i < 60; ++i) {
+    v1::Contact contact;
+    contact.set_given_name(absl::StrCat("Customer ", i + 1));
+    contact.set_family_name("Demo");
+    contact.set_store_id(i % 3 == 2 ? "" : (i % 3 == 0 ? "store-sh-01" : "store-bj-02"));
+    contact.mutable_birthday()->set_year(1965 + i % 35);
+    contact.mutable_birthday()->set_month(1 + i % 12);
+    contact.mutable_birthday()->set_day(1 + i % 28);
+    contact.add_tags("member");
+    contact.set_source("demo");
+    if (absl::Status status = NormalizeContact(nullptr, &contact); !status.ok()) return status;
+    absl::StatusOr<v1::Contact> stored = contacts.Create(demo, contact, "", deadline);
+    if (!stored.ok()) return stored.status();
+    customers.push_back(stored->name());
+  }
+  std::mt19937 random(2026);
+  const char* categories[] = {"skincare", "makeup", "fragrance"};
+  const absl::Time now = absl::Now();
+  std::vector<v1::Purchase> purchases;
+  for (size_t c = 0; c < customers.size(); ++c) {
+    // Loyal customers buy every month or two; others once or twice a year and lapse.
+    const int count = 1 + static_cast<int>(random() % (c % 4 == 0 ? 14 : 5));
+    for (int k = 0; k < count; ++k) {
+      v1::Purchase purchase;
+      purchase.set_contact(customers[c]);
+      const absl::Duration ago = absl::Hours(24) * static_cast<double>(1 + random() % 720);
+      storage::ToProtoTimestamp(now - ago, purchase.mutable_purchase_time());
+      const int64_t amount = 80 + static_cast<int64_t>(random() % 1400);
+      purchase.mutable_amount()->set_units(amount);
+      purchase.mutable_gross_margin()->set_units(amount * 55 / 100);
+      purchase.set_quantity(1 + static_cast<int64_t>(random() % 3));
+      purchase.set_product_category(categories[random() % 3]);
+      purchase.set_product(absl::StrCat(purchase.product_category(), "-", 1 + random() % 5));
+      purchase.set_channel(v1::Purchase::CHANNEL_STORE);
+      purchase.set_store_id(c % 2 == 0 ? "store-sh-01" : "store-bj-02");
+      purchase.set_type(v1::Purchase::TYPE_PURCHASE);
+      purchase.set_external_id(absl::StrCat("demo-receipt-", c, "-", k));
+      if (absl::Status status = NormalizePurchase("CNY", &purchase); !status.ok()) return status;
+      purchases.push_back(std::move(purchase));
+    }
+  }
+  storage::PurchaseRepository repository(pool);
+  absl::StatusOr<storage::ImportBatchResult> imported = repository.ImportBatch(demo, purchases, true, deadline);
+  return imported.status();
+}
+
+}  // namespace
 
 absl::Status SeedDemoData(storage::ConnectionPool& pool, const std::string& key_path) {
   storage::TenantRepository tenants(pool);
@@ -119,6 +178,7 @@ absl::Status SeedDemoData(storage::ConnectionPool& pool, const std::string& key_
       {"Na", "Li", "na.li@example.com", "+8613800000003", "store-bj-02", "member"},
       {"Jun", "Chen", "jun.chen@example.com", "+8613800000004", "", "prospect"},
   };
+  std::vector<std::string> customers;
   for (const Person& person : people) {
     v1::Contact contact;
     contact.set_given_name(person.given);
@@ -129,7 +189,9 @@ absl::Status SeedDemoData(storage::ConnectionPool& pool, const std::string& key_
     contact.add_tags(person.tag);
     contact.set_source("demo");
     if (absl::Status status = NormalizeContact(nullptr, &contact); !status.ok()) return status;
-    if (auto stored = contacts.Create(demo, contact, "", deadline); !stored.ok()) return stored.status();
+    absl::StatusOr<v1::Contact> stored = contacts.Create(demo, contact, "", deadline);
+    if (!stored.ok()) return stored.status();
+    if (person.store[0] != '\0') customers.push_back(stored->name());  // the prospect buys nothing
   }
   v1::Contact buyer;
   buyer.set_given_name("Hui");
@@ -138,7 +200,7 @@ absl::Status SeedDemoData(storage::ConnectionPool& pool, const std::string& key_
   buyer.add_emails("hui.zhao@example.com");
   if (absl::Status status = NormalizeContact(nullptr, &buyer); !status.ok()) return status;
   if (auto stored = contacts.Create(demo, buyer, "", deadline); !stored.ok()) return stored.status();
-  return absl::OkStatus();
+  return SeedDemoCustomers(pool, demo, customers, deadline);
 }
 
 }  // namespace crm::server

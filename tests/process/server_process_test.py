@@ -30,13 +30,48 @@ def free_port():
         return s.getsockname()[1]
 
 
+def read_varint(data, i):
+    value, shift = 0, 0
+    while True:
+        byte = data[i]
+        value |= (byte & 0x7F) << shift
+        i += 1
+        if not byte & 0x80:
+            return value, i
+        shift += 7
+
+
+def decode_fields(data):
+    """Top-level fields of a protobuf message: {number: [varint or bytes, ...]}."""
+    fields, i = {}, 0
+    while i < len(data):
+        key, i = read_varint(data, i)
+        number, wire_type = key >> 3, key & 7
+        if wire_type == 0:
+            value, i = read_varint(data, i)
+        elif wire_type == 2:
+            length, i = read_varint(data, i)
+            value, i = data[i:i + length], i + length
+        elif wire_type == 1:
+            value, i = data[i:i + 8], i + 8
+        else:
+            value, i = data[i:i + 4], i + 4
+        fields.setdefault(number, []).append(value)
+    return fields
+
+
+def encode_string_field(number, text):
+    raw = text.encode()
+    return bytes([number << 3 | 2, len(raw)]) + raw
+
+
 class ServerProcess:
-    def __init__(self, data_dir):
+    def __init__(self, data_dir, extra_args=()):
         self.data_dir = data_dir
         self.port = free_port()
         self.log = open(os.path.join(data_dir, "server.log"), "ab")
         self.proc = subprocess.Popen(
-            [SERVER, "--listen", f"127.0.0.1:{self.port}", "--data-dir", data_dir],
+            [SERVER, "--listen", f"127.0.0.1:{self.port}", "--data-dir", data_dir, *extra_args],
             stdout=self.log, stderr=self.log)
         self.channel = grpc.insecure_channel(f"127.0.0.1:{self.port}")
         grpc.channel_ready_future(self.channel).result(timeout=60)
@@ -120,6 +155,29 @@ class ServerProcessTest(unittest.TestCase):
             self.assertEqual(f.read().strip(), key)
         list_again = self.server.channel.unary_unary("/crm.v1.TenantAdminService/ListTenants")
         list_again(b"", timeout=10, metadata=[("authorization", f"Bearer {key}")])
+        self.assertEqual(self.server.stop(), 0)
+
+    def test_demo_tenant_runs_a_value_analysis(self):
+        # The README's run command seeds a demo tenant whose purchases are enough for a
+        # whole value analysis, both model fits included.
+        self.server = ServerProcess(self.data_dir, ["--demo-data"])
+        with open(os.path.join(self.data_dir, "demo-tenant.key")) as f:
+            metadata = [("authorization", f"Bearer {f.read().strip()}")]
+        run_analysis = self.server.channel.unary_unary("/crm.v1.ValueAnalysisService/RunAnalysis")
+        started = decode_fields(run_analysis(b"", timeout=30, metadata=metadata))
+        name = started[1][0].decode()
+        self.assertTrue(name.startswith("analysisRuns/"))
+        get_run = self.server.channel.unary_unary("/crm.v1.ValueAnalysisService/GetAnalysisRun")
+        state = 0
+        for _ in range(300):
+            run = decode_fields(get_run(encode_string_field(1, name), timeout=10, metadata=metadata))
+            state = run.get(2, [0])[0]
+            if state in (3, 4):  # SUCCEEDED, FAILED
+                break
+            time.sleep(0.1)
+        self.assertEqual(state, 3, run)
+        self.assertEqual(run[15][0], 63)  # customers: 60 generated + 3 named buyers
+        self.assertNotIn(14, run)  # nothing unavailable: both fits succeeded
         self.assertEqual(self.server.stop(), 0)
 
     def test_bad_flags_and_unreachable_database_fail_clearly(self):
