@@ -206,35 +206,32 @@ absl::StatusOr<v1::AnalysisRun> AnalysisRepository::Create(const TenantId& tenan
     *created = !replay->has_value();
     if (replay->has_value()) return ReadRun(tx, **replay);
     const absl::Time now = NowMicros();
-    // The locking read serialises concurrent starts of one tenant (its gap lock makes a
-    // concurrent insert wait or deadlock, and the retried transaction sees the run).
-    auto active = tx.Query(
-        "SELECT run_id, state, heartbeat_time FROM analysis_runs WHERE tenant_id = ? AND state IN (?, ?) "
-        "FOR UPDATE",
-        {tenant.value(), kPending, kRunning});
-    while (active->next()) {
-      const std::string active_id = active->getString("run_id");
-      if (FromSqlDatetime(active->getString("heartbeat_time")) + stale_after < now) {
-        tx.Execute(
-            "UPDATE analysis_runs SET state = ?, end_time = ?, error_code = 'ABORTED', error_message = ? "
-            "WHERE tenant_id = ? AND run_id = ?",
-            {kFailed, ToSqlDatetime(now),
-             std::string("abandoned: the server running it stopped before it finished; start a new run"),
-             tenant.value(), active_id});
-        continue;
+    // A run whose worker stopped refreshing it (its server died) frees the slot.
+    tx.Execute(
+        "UPDATE analysis_runs SET state = ?, end_time = ?, active_slot = NULL, error_code = 'ABORTED', "
+        "error_message = ? WHERE tenant_id = ? AND active_slot = 1 AND heartbeat_time < ?",
+        {kFailed, ToSqlDatetime(now),
+         std::string("abandoned: the server running it stopped before it finished; start a new run"),
+         tenant.value(), ToSqlDatetime(now - stale_after)});
+    // The unique (tenant_id, active_slot) key admits one PENDING or RUNNING run.
+    const bool inserted = tx.InsertUnlessDuplicate(
+        "INSERT INTO analysis_runs (tenant_id, run_id, state, as_of, window_seconds, settings, progress, stage, "
+        "details, create_time, heartbeat_time, error_code, error_message, customers, active_customers, purchases, "
+        "results_pruned, active_slot) VALUES (?, ?, ?, ?, ?, ?, 0, 'queued', '', ?, ?, '', '', 0, 0, 0, 0, 1)",
+        {tenant.value(), run_id, kPending, ToSqlDatetime(FromProtoTimestamp(run.as_of())),
+         static_cast<int64_t>(run.window().seconds()), run.settings().SerializeAsString(), ToSqlDatetime(now),
+         ToSqlDatetime(now)});
+    if (!inserted) {
+      auto active = tx.Query("SELECT run_id, state FROM analysis_runs WHERE tenant_id = ? AND active_slot = 1",
+                             {tenant.value()});
+      std::string what = "another run is still PENDING or RUNNING";
+      if (active->next()) {
+        what = absl::StrCat(kRunPrefix, std::string(active->getString("run_id")), " is still ",
+                            active->getInt("state") == kPending ? "PENDING" : "RUNNING");
       }
-      const char* state = active->getInt("state") == kPending ? "PENDING" : "RUNNING";
-      return absl::FailedPreconditionError(absl::StrCat(
-          kRunPrefix, active_id, " is still ", state,
-          ": a tenant runs one analysis at a time; wait for it (GetAnalysisRun) and retry"));
+      return absl::FailedPreconditionError(
+          absl::StrCat(what, ": a tenant runs one analysis at a time; wait for it (GetAnalysisRun) and retry"));
     }
-    tx.Execute(absl::StrCat("INSERT INTO analysis_runs (tenant_id, run_id, state, as_of, window_seconds, settings, "
-                            "progress, stage, details, create_time, heartbeat_time, error_code, error_message, "
-                            "customers, active_customers, purchases, results_pruned) VALUES "
-                            "(?, ?, ?, ?, ?, ?, 0, 'queued', '', ?, ?, '', '', 0, 0, 0, 0)"),
-               {tenant.value(), run_id, kPending, ToSqlDatetime(FromProtoTimestamp(run.as_of())),
-                static_cast<int64_t>(run.window().seconds()), run.settings().SerializeAsString(),
-                ToSqlDatetime(now), ToSqlDatetime(now)});
     return ReadRun(tx, run_id);
   });
 }
@@ -313,7 +310,7 @@ absl::Status AnalysisRepository::Succeed(const TenantId& tenant, absl::string_vi
   absl::Status status = RunTransaction(pool_, tenant, deadline, [&](Transaction& tx) -> absl::Status {
     const std::string now = ToSqlDatetime(NowMicros());
     const int64_t updated = tx.Execute(
-        "UPDATE analysis_runs SET state = ?, progress = 1, stage = 'done', details = ?, end_time = ?, "
+        "UPDATE analysis_runs SET state = ?, progress = 1, stage = 'done', details = ?, end_time = ?, active_slot = NULL, "
         "heartbeat_time = ?, customers = ?, active_customers = ?, purchases = ?, segment_summary = ?, "
         "pareto_curve = ?, model_fit = ? WHERE tenant_id = ? AND run_id = ? AND state = ?",
         {kSucceeded, DetailsOf(finished), now, now, finished.customers(), finished.active_customers(),
@@ -348,6 +345,7 @@ absl::Status AnalysisRepository::Fail(const TenantId& tenant, absl::string_view 
   absl::Status status = RunTransaction(pool_, tenant, deadline, [&](Transaction& tx) -> absl::Status {
     const std::string now = ToSqlDatetime(NowMicros());
     tx.Execute("UPDATE analysis_runs SET state = ?, stage = 'failed', details = ?, end_time = ?, heartbeat_time = ?, "
+               "active_slot = NULL, "
                "error_code = ?, error_message = ?, customers = ?, active_customers = ?, purchases = ? "
                "WHERE tenant_id = ? AND run_id = ?",
                {kFailed, DetailsOf(details), now, now, std::string(error_code),

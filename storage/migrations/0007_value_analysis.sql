@@ -7,6 +7,8 @@
 -- AnalysisSettings as given; details the timings and unavailable results (an
 -- AnalysisRun message with only those fields). heartbeat_time is refreshed while a
 -- worker owns the run, so a run whose server died is recognised and failed.
+-- active_slot is 1 while a run is PENDING or RUNNING and NULL after: its unique key
+-- allows one active run per tenant whatever the isolation level (also on Galera).
 CREATE TABLE IF NOT EXISTS analysis_runs (
   tenant_id VARCHAR(40) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
   run_id CHAR(26) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
@@ -30,7 +32,9 @@ CREATE TABLE IF NOT EXISTS analysis_runs (
   pareto_curve BLOB NULL,
   model_fit BLOB NULL,
   results_pruned TINYINT(1) NOT NULL,
+  active_slot TINYINT NULL,
   PRIMARY KEY (tenant_id, run_id),
+  UNIQUE KEY analysis_runs_one_active (tenant_id, active_slot),
   KEY analysis_runs_by_state (tenant_id, state, run_id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <random>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -604,6 +605,26 @@ TEST_F(ValueAnalysisTest, OneRunPerTenantReplayAndRoles) {
   EXPECT_EQ(replay.name(), first.name());
   WaitFor(p.tenant, first.name());
 
+  // Eight simultaneous starts: the unique active slot lets one through at a time;
+  // the others are FAILED_PRECONDITION, never an error of another kind.
+  std::vector<std::thread> starters;
+  std::vector<grpc::Status> results(8);
+  std::vector<AnalysisRun> runs(8);
+  for (int i = 0; i < 8; ++i) {
+    starters.emplace_back([&, i] { results[i] = Run(p.tenant, v1::RunAnalysisRequest(), &runs[i]); });
+  }
+  for (std::thread& starter : starters) starter.join();
+  int refused = 0;
+  for (int i = 0; i < 8; ++i) {
+    if (results[i].ok()) {
+      WaitFor(p.tenant, runs[i].name());
+    } else {
+      EXPECT_EQ(results[i].error_code(), grpc::StatusCode::FAILED_PRECONDITION) << results[i].error_message();
+      ++refused;
+    }
+  }
+  EXPECT_GE(refused, 1);
+
   status = Run(p.tenant, v1::RunAnalysisRequest(), &second, p.tenant.scheduler_key);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
   status = Run(p.tenant, v1::RunAnalysisRequest(), &second, p.tenant.integration_key);
@@ -626,8 +647,9 @@ TEST_F(ValueAnalysisTest, AbandonedRunIsFailedAfterItsHeartbeatGoesStale) {
                                               "INSERT INTO analysis_runs (tenant_id, run_id, state, as_of, "
                                               "window_seconds, settings, progress, stage, details, create_time, "
                                               "heartbeat_time, error_code, error_message, customers, "
-                                              "active_customers, purchases, results_pruned) VALUES (?, ?, 2, ?, "
-                                              "31536000, '', 0.5, 'computing', '', ?, ?, '', '', 0, 0, 0, 0)",
+                                              "active_customers, purchases, results_pruned, active_slot) VALUES "
+                                              "(?, ?, 2, ?, 31536000, '', 0.5, 'computing', '', ?, ?, '', '', 0, "
+                                              "0, 0, 0, 1)",
                                               {p.tenant.id, orphan, storage::ToSqlDatetime(absl::Now()),
                                                storage::ToSqlDatetime(heartbeat), storage::ToSqlDatetime(heartbeat)});
                                           return absl::OkStatus();
