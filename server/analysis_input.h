@@ -22,12 +22,12 @@ struct TenantPurchases {
 
 // Reads every purchase of the tenant made before `as_of` (storage's chunked scan).
 // `on_progress`, when given, is called with the rows read so far every
-// kProgressEveryRows rows.
+// kProgressEveryRows rows; once it returns false the scan stops (CANCELLED).
 inline constexpr int64_t kProgressEveryRows = 100000;
 absl::StatusOr<TenantPurchases> LoadTenantPurchases(storage::PurchaseRepository& purchases,
                                                     const storage::TenantId& tenant, absl::Time as_of,
                                                     absl::Time deadline,
-                                                    const std::function<void(int64_t)>& on_progress = nullptr);
+                                                    const std::function<bool(int64_t)>& on_progress = nullptr);
 
 }  // namespace crm::server
 

@@ -48,6 +48,24 @@ AnalysisRunner::AnalysisRunner(storage::AnalysisRepository& runs, storage::Purch
                                storage::AnalysisSources& sources, int workers)
     : runs_(runs), purchases_(purchases), sources_(sources) {
   for (int i = 0; i < workers; ++i) workers_.emplace_back([this] { Work(); });
+  if (workers > 0) workers_.emplace_back([this] { KeepQueuedAlive(); });
+}
+
+void AnalysisRunner::KeepQueuedAlive() {
+  absl::MutexLock lock(&mutex_);
+  while (!mutex_.AwaitWithTimeout(absl::Condition(&stopping_), kStaleAfter / 10)) {
+    std::vector<std::pair<storage::TenantId, std::string>> queued;
+    for (const Job& job : queue_) {
+      queued.emplace_back(job.tenant, job.run.name().substr(job.run.name().rfind('/') + 1));
+    }
+    mutex_.Unlock();
+    for (const auto& [tenant, run_id] : queued) {
+      if (absl::Status kept = runs_.KeepPendingAlive(tenant, run_id, absl::Now() + absl::Seconds(30)); !kept.ok()) {
+        spdlog::warn("cannot refresh queued analysis run {}: {}", run_id, kept.ToString());
+      }
+    }
+    mutex_.Lock();
+  }
 }
 
 bool AnalysisRunner::HasCapacity() {
@@ -120,13 +138,15 @@ void AnalysisRunner::Execute(const storage::TenantId& tenant, const v1::Analysis
   const std::string run_id = run.name().substr(run.name().rfind('/') + 1);
   v1::AnalysisRun details;
   Job job{tenant, run, time_zone, currency};
-  absl::Status status = Steps(job, run_id, &details);
-  if (status.ok()) return;
-  if (absl::IsAborted(status) && !details.has_as_of()) {
-    // Never started: another request took the run as abandoned and failed it.
-    spdlog::info("analysis run {} of tenant {} skipped: {}", run_id, tenant.value(), status.ToString());
+  absl::StatusOr<bool> claimed = runs_.MarkRunning(tenant, run_id, absl::Now() + kStepTime);
+  absl::Status status = claimed.status();
+  if (claimed.ok() && !*claimed) {
+    // Another request took the run as abandoned while it waited, and failed it.
+    spdlog::info("analysis run {} of tenant {} skipped: no longer PENDING", run_id, tenant.value());
     return;
   }
+  if (status.ok()) status = Steps(job, run_id, &details);
+  if (status.ok()) return;
   spdlog::info("analysis run {} of tenant {} failed: {}", run_id, tenant.value(), status.ToString());
   absl::Status failed = runs_.Fail(tenant, run_id, absl::StatusCodeToString(status.code()), status.message(), details,
                                    absl::Now() + absl::Minutes(5));
@@ -135,8 +155,6 @@ void AnalysisRunner::Execute(const storage::TenantId& tenant, const v1::Analysis
 
 absl::Status AnalysisRunner::Steps(const Job& job, const std::string& run_id, v1::AnalysisRun* details) {
   const storage::TenantId& tenant = job.tenant;
-  if (absl::Status running = runs_.MarkRunning(tenant, run_id, absl::Now() + kStepTime); !running.ok()) return running;
-  *details->mutable_as_of() = job.run.as_of();  // marks the run as started (see Execute)
   absl::TimeZone zone = absl::UTCTimeZone();
   if (!job.time_zone.empty() && !absl::LoadTimeZone(job.time_zone, &zone)) zone = absl::UTCTimeZone();
   const analysis::ValueAnalysisSettings settings = SettingsForRun(job.run, zone);
@@ -145,13 +163,20 @@ absl::Status AnalysisRunner::Steps(const Job& job, const std::string& run_id, v1
   absl::Time started = absl::Now();
   absl::StatusOr<int64_t> total = sources_.CountPurchasesBefore(tenant, settings.as_of, absl::Now() + kStepTime);
   if (!total.ok()) return total.status();
+  // Stops the scan when the server stops or the run is no longer this worker's.
+  absl::Status progress_status;
   const auto on_read = [&](int64_t read) {
     const double share = *total > 0 ? std::min(1.0, static_cast<double>(read) / static_cast<double>(*total)) : 1.0;
-    (void)runs_.UpdateProgress(tenant, run_id, kReadShare * share,
-                               absl::StrCat("reading purchases (", read, " of ", *total, ")"), absl::Now() + kStepTime);
+    progress_status = runs_.UpdateProgress(tenant, run_id, kReadShare * share,
+                                           absl::StrCat("reading purchases (", read, " of ", *total, ")"),
+                                           absl::Now() + kStepTime);
+    return progress_status.ok() && !stopping();
   };
   absl::StatusOr<TenantPurchases> input =
       LoadTenantPurchases(purchases_, tenant, settings.as_of, absl::Now() + kStepTime, on_read);
+  if (absl::IsCancelled(input.status())) {
+    return stopping() ? absl::UnavailableError(kStopped) : progress_status;
+  }
   if (!input.ok()) return input.status();
   details->set_purchases(static_cast<int64_t>(input->records.size()));
   AddTiming("reading purchases", absl::Now() - started, details);

@@ -55,6 +55,9 @@ class AnalysisRunner {
     std::string currency;
   };
   void Work();
+  // Refreshes the heartbeat of queued runs, so a long queue is not taken for a dead
+  // server's.
+  void KeepQueuedAlive();
   bool stopping();
   // Runs the steps; a non-OK status fails the run with it.
   absl::Status Steps(const Job& job, const std::string& run_id, v1::AnalysisRun* details);

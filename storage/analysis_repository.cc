@@ -4,6 +4,8 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/container/flat_hash_set.h"
+#include "storage/existing_ids.h"
 #include "storage/idempotency.h"
 #include "storage/ids.h"
 #include "storage/list_page.h"
@@ -261,14 +263,22 @@ absl::StatusOr<std::string> AnalysisRepository::CurrentRunId(const TenantId& ten
   return id;
 }
 
-absl::Status AnalysisRepository::MarkRunning(const TenantId& tenant, absl::string_view run_id, absl::Time deadline) {
-  return RunTransaction(pool_, tenant, deadline, [&](Transaction& tx) -> absl::Status {
+absl::StatusOr<bool> AnalysisRepository::MarkRunning(const TenantId& tenant, absl::string_view run_id,
+                                                     absl::Time deadline) {
+  return RunTransactionFor<bool>(pool_, tenant, deadline, [&](Transaction& tx) -> absl::StatusOr<bool> {
     const std::string now = ToSqlDatetime(NowMicros());
-    const int64_t claimed =
-        tx.Execute("UPDATE analysis_runs SET state = ?, start_time = ?, heartbeat_time = ?, stage = 'reading purchases' "
-                   "WHERE tenant_id = ? AND run_id = ? AND state = ?",
-                   {kRunning, now, now, tenant.value(), std::string(run_id), kPending});
-    return claimed == 1 ? absl::OkStatus() : NoLongerOwned(run_id);
+    return tx.Execute("UPDATE analysis_runs SET state = ?, start_time = ?, heartbeat_time = ?, "
+                      "stage = 'reading purchases' WHERE tenant_id = ? AND run_id = ? AND state = ?",
+                      {kRunning, now, now, tenant.value(), std::string(run_id), kPending}) == 1;
+  });
+}
+
+absl::Status AnalysisRepository::KeepPendingAlive(const TenantId& tenant, absl::string_view run_id,
+                                                  absl::Time deadline) {
+  return RunTransaction(pool_, tenant, deadline, [&](Transaction& tx) -> absl::Status {
+    tx.Execute("UPDATE analysis_runs SET heartbeat_time = ? WHERE tenant_id = ? AND run_id = ? AND state = ?",
+               {ToSqlDatetime(NowMicros()), tenant.value(), std::string(run_id), kPending});
+    return absl::OkStatus();
   });
 }
 
@@ -289,11 +299,21 @@ absl::Status AnalysisRepository::WriteValues(const TenantId& tenant, absl::strin
   for (size_t begin = 0; begin < rows.size(); begin += kRowsPerTransaction) {
     const size_t count = std::min<size_t>(kRowsPerTransaction, rows.size() - begin);
     absl::Status written = RunTransaction(pool_, tenant, deadline, [&](Transaction& tx) -> absl::Status {
+      std::vector<std::string> ids;
+      ids.reserve(count);
+      for (size_t i = begin; i < begin + count; ++i) ids.push_back(rows[i].contact_id);
+      const absl::flat_hash_set<std::string> existing =
+          ExistingIds(tx, "contacts", "contact_id", ids, " LOCK IN SHARE MODE");
+      std::vector<const CustomerValueRow*> kept;
+      kept.reserve(count);
+      for (size_t i = begin; i < begin + count; ++i) {
+        if (existing.contains(rows[i].contact_id)) kept.push_back(&rows[i]);
+      }
       std::vector<SqlValue> values;
-      for (const InsertChunk& chunk : InsertChunks(count)) {
+      for (const InsertChunk& chunk : InsertChunks(kept.size())) {
         values.clear();
         values.reserve(static_cast<size_t>(chunk.size) * (kValueColumnCount + 2));
-        for (int i = 0; i < chunk.size; ++i) AppendValueRow(tenant.value(), run, rows[begin + chunk.begin + i], &values);
+        for (int i = 0; i < chunk.size; ++i) AppendValueRow(tenant.value(), run, *kept[chunk.begin + i], &values);
         tx.Execute(ValueInsertSql(chunk.size), values);
       }
       return absl::OkStatus();
@@ -323,38 +343,49 @@ absl::Status AnalysisRepository::Succeed(const TenantId& tenant, absl::string_vi
         "ORDER BY run_id DESC LIMIT 1000 OFFSET ?",
         {tenant.value(), kSucceeded, static_cast<int64_t>(kRunsWithResults)});
     while (old->next()) to_prune.push_back(old->getString("run_id"));
+    // Runs failed as abandoned may have left partial results.
+    auto failed = tx.Query(
+        "SELECT run_id FROM analysis_runs WHERE tenant_id = ? AND state = ? AND results_pruned = 0 LIMIT 1000",
+        {tenant.value(), kFailed});
+    while (failed->next()) to_prune.push_back(failed->getString("run_id"));
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
+  // The run has succeeded: a failure from here on only leaves rows for the next
+  // success to delete.
   for (const std::string& old_run : to_prune) {
-    // Marked first, so nobody reads a half-deleted run's results.
-    absl::Status marked = RunTransaction(pool_, tenant, deadline, [&](Transaction& tx) -> absl::Status {
-      tx.Execute("UPDATE analysis_runs SET results_pruned = 1 WHERE tenant_id = ? AND run_id = ?",
-                 {tenant.value(), old_run});
-      return absl::OkStatus();
-    });
-    if (!marked.ok()) return marked;
-    if (absl::Status deleted = DeleteValues(tenant, old_run, deadline); !deleted.ok()) return deleted;
+    if (!PruneValues(tenant, old_run, deadline).ok()) break;
   }
   return absl::OkStatus();
+}
+
+absl::Status AnalysisRepository::PruneValues(const TenantId& tenant, absl::string_view run_id, absl::Time deadline) {
+  // Marked first, so nobody reads a half-deleted run's results.
+  absl::Status marked = RunTransaction(pool_, tenant, deadline, [&](Transaction& tx) -> absl::Status {
+    tx.Execute("UPDATE analysis_runs SET results_pruned = 1 WHERE tenant_id = ? AND run_id = ?",
+               {tenant.value(), std::string(run_id)});
+    return absl::OkStatus();
+  });
+  if (!marked.ok()) return marked;
+  return DeleteValues(tenant, run_id, deadline);
 }
 
 absl::Status AnalysisRepository::Fail(const TenantId& tenant, absl::string_view run_id, absl::string_view error_code,
                                       absl::string_view error_message, const v1::AnalysisRun& details,
                                       absl::Time deadline) {
+  bool failed = false;
   absl::Status status = RunTransaction(pool_, tenant, deadline, [&](Transaction& tx) -> absl::Status {
     const std::string now = ToSqlDatetime(NowMicros());
-    tx.Execute("UPDATE analysis_runs SET state = ?, stage = 'failed', details = ?, end_time = ?, heartbeat_time = ?, "
-               "active_slot = NULL, "
-               "error_code = ?, error_message = ?, customers = ?, active_customers = ?, purchases = ? "
-               "WHERE tenant_id = ? AND run_id = ?",
-               {kFailed, DetailsOf(details), now, now, std::string(error_code),
-                std::string(error_message.substr(0, 2000)), details.customers(), details.active_customers(),
-                details.purchases(), tenant.value(), std::string(run_id)});
+    failed = tx.Execute("UPDATE analysis_runs SET state = ?, stage = 'failed', details = ?, end_time = ?, "
+                        "heartbeat_time = ?, active_slot = NULL, error_code = ?, error_message = ?, customers = ?, "
+                        "active_customers = ?, purchases = ? WHERE tenant_id = ? AND run_id = ? AND state IN (?, ?)",
+                        {kFailed, DetailsOf(details), now, now, std::string(error_code),
+                         std::string(error_message.substr(0, 2000)), details.customers(), details.active_customers(),
+                         details.purchases(), tenant.value(), std::string(run_id), kPending, kRunning}) == 1;
     return absl::OkStatus();
   });
-  if (!status.ok()) return status;
-  return DeleteValues(tenant, run_id, deadline);
+  if (!status.ok() || !failed) return status;
+  return PruneValues(tenant, run_id, deadline);
 }
 
 absl::Status AnalysisRepository::DeleteValues(const TenantId& tenant, absl::string_view run_id, absl::Time deadline) {

@@ -74,21 +74,28 @@ class AnalysisRepository {
   // The current run's id; NOT_FOUND when the tenant has no successful run.
   absl::StatusOr<std::string> CurrentRunId(const TenantId& tenant, absl::Time deadline);
 
-  // A worker took the run: RUNNING, start_time and heartbeat set. ABORTED when the
-  // run is no longer PENDING (it was taken as abandoned meanwhile): skip it.
-  absl::Status MarkRunning(const TenantId& tenant, absl::string_view run_id, absl::Time deadline);
+  // A worker takes the run: RUNNING, start_time and heartbeat set. False when the run
+  // is no longer PENDING (it was taken as abandoned meanwhile): skip it.
+  absl::StatusOr<bool> MarkRunning(const TenantId& tenant, absl::string_view run_id, absl::Time deadline);
+  // Refreshes the heartbeat of a run still waiting in a queue (PENDING).
+  absl::Status KeepPendingAlive(const TenantId& tenant, absl::string_view run_id, absl::Time deadline);
   // Progress 0..1 and stage; refreshes the heartbeat. ABORTED when the run is no
   // longer RUNNING (taken as abandoned): the worker must stop. Succeed likewise.
   absl::Status UpdateProgress(const TenantId& tenant, absl::string_view run_id, double progress,
                               absl::string_view stage, absl::Time deadline);
-  // Writes a slice of the results (multi-row INSERTs in one transaction).
+  // Writes a slice of the results (multi-row INSERTs in one transaction), skipping
+  // contacts deleted since the purchases were read: their rows are share-locked while
+  // the slice is written, and a contact's deletion erases its results after deleting
+  // the contact row, so an erased contact's results never come back.
   absl::Status WriteValues(const TenantId& tenant, absl::string_view run_id,
                            absl::Span<const CustomerValueRow> rows, absl::Time deadline);
   // SUCCEEDED with the counts, timings and unavailable results of `finished`, and the
-  // report; then prunes the results of older runs beyond kRunsWithResults.
+  // report; then, best effort (the next success retries), deletes the results of
+  // older runs beyond kRunsWithResults and the partial results of failed runs.
   absl::Status Succeed(const TenantId& tenant, absl::string_view run_id, const v1::AnalysisRun& finished,
                        const RunReport& report, absl::Time deadline);
-  // FAILED with the error; any results already written are deleted.
+  // FAILED with the error, unless the run already finished (then nothing changes);
+  // any results already written are deleted.
   absl::Status Fail(const TenantId& tenant, absl::string_view run_id, absl::string_view error_code,
                     absl::string_view error_message, const v1::AnalysisRun& details, absl::Time deadline);
 
@@ -109,6 +116,8 @@ class AnalysisRepository {
   // A SUCCEEDED run with its results kept; otherwise FAILED_PRECONDITION / NOT_FOUND.
   absl::Status CheckResultsReadable(const TenantId& tenant, absl::string_view run_id, absl::Time deadline);
   absl::Status DeleteValues(const TenantId& tenant, absl::string_view run_id, absl::Time deadline);
+  // Marks the run's results pruned, then deletes them.
+  absl::Status PruneValues(const TenantId& tenant, absl::string_view run_id, absl::Time deadline);
 
   ConnectionPool& pool_;
 };

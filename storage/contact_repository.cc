@@ -378,9 +378,12 @@ absl::Status ContactRepository::Delete(const TenantId& tenant, absl::string_view
       tx.Execute(absl::StrCat("DELETE FROM ", table, " WHERE tenant_id = ? AND contact_id = ?"),
                  {tenant.value(), std::string(contact_id)});
     }
+    DeleteContactRow(tx, contact_id);
+    // After the contact row: a run writing results share-locks the rows of the contacts
+    // it writes, so either it waits for this erasure and skips the contact, or this
+    // statement waits for its commit and sees its rows.
     tx.Execute("DELETE FROM customer_values WHERE tenant_id = ? AND contact_id = ?",
                {tenant.value(), std::string(contact_id)});
-    DeleteContactRow(tx, contact_id);
     return absl::OkStatus();
   });
 }
@@ -455,10 +458,6 @@ absl::StatusOr<v1::Contact> ContactRepository::Merge(
                                   " SET contact_id = ? WHERE tenant_id = ? AND contact_id = ?"),
                      {std::string(survivor_id), tenant.value(), std::string(merged_id)});
         }
-        // The merged contact's results described half a customer; the next run
-        // computes the survivor from the combined history.
-        tx.Execute("DELETE FROM customer_values WHERE tenant_id = ? AND contact_id = ?",
-                   {tenant.value(), std::string(merged_id)});
         tx.Execute(
             "INSERT INTO contact_merges (tenant_id, merged_contact_id, survivor_contact_id, "
             "merge_time) VALUES (?, ?, ?, ?)",
@@ -466,6 +465,10 @@ absl::StatusOr<v1::Contact> ContactRepository::Merge(
              ToSqlDatetime(NowMicros())});
         // The merged row goes first: the survivor may take over its external id.
         DeleteContactRow(tx, merged_id);
+        // The merged contact's results described half a customer; the next run computes
+        // the survivor from the combined history. After the row, as in Delete.
+        tx.Execute("DELETE FROM customer_values WHERE tenant_id = ? AND contact_id = ?",
+                   {tenant.value(), std::string(merged_id)});
         if (absl::Status written = WriteContact(tx, survivor_id, *survivor, combined); !written.ok()) {
           return written;
         }

@@ -234,7 +234,8 @@ absl::StatusOr<ImportBatchResult> PurchaseRepository::ImportBatch(
 
 absl::Status PurchaseRepository::ScanFacts(const TenantId& tenant, absl::Time before,
                                           const std::function<void(const Fact&)>& visit,
-                                          absl::Time deadline, int chunk_rows) {
+                                          absl::Time deadline, int chunk_rows,
+                                          const std::function<bool()>& keep_going) {
   struct Row {
     std::string contact_id;
     int64_t micros = 0;
@@ -246,6 +247,7 @@ absl::Status PurchaseRepository::ScanFacts(const TenantId& tenant, absl::Time be
   std::string after;  // last purchase_id read; "" sorts before every id
   const std::string before_text = ToSqlDatetime(before);
   while (true) {
+    if (keep_going && !keep_going()) return absl::CancelledError("the purchase scan was stopped");
     // The chunk is read inside the transaction and visited after it commits, so a
     // transaction the pool has to rerun never shows a row twice.
     std::string last;

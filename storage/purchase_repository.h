@@ -64,9 +64,11 @@ class PurchaseRepository {
   // Visits every purchase of the tenant made before `before`, in primary-key order
   // (a sequential read of the clustered index), `chunk_rows` per statement, each chunk
   // in its own short transaction so no statement holds a snapshot for the whole scan.
+  // `keep_going`, when given, is asked before each chunk; false ends the scan with
+  // CANCELLED.
   absl::Status ScanFacts(const TenantId& tenant, absl::Time before,
                          const std::function<void(const Fact&)>& visit, absl::Time deadline,
-                         int chunk_rows = 50000);
+                         int chunk_rows = 50000, const std::function<bool()>& keep_going = nullptr);
 
   static const ListTable& Table();
   // Decodes a row of Table().columns (for readers that merge purchases with others).

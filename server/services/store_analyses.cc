@@ -304,9 +304,10 @@ absl::StatusOr<v1::BrandValue> ComputeCategoryBrandValue(storage::AnalysisSource
     inputs.share_of_purchase = request.buying_rate() > 0 ? std::min(1.0, units_per_buyer / request.buying_rate()) : 0;
   }
   if (inputs.contribution_margin < 0) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "contribution_margin: the category's margin per unit over the last 365 days is negative (",
-        inputs.contribution_margin, "); give contribution_margin explicitly"));
+    // The data, not the request, is out of range.
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the category's margin per unit over the last 365 days is negative (", inputs.contribution_margin,
+        "): give contribution_margin in the request"));
   }
   absl::StatusOr<analysis::BrandValue> value = analysis::ComputeBrandValue(inputs);
   if (!value.ok()) return value.status();

@@ -38,13 +38,27 @@ absl::Status CheckSettings(const v1::AnalysisSettings& s) {
     return Invalid("settings", "holds a field this server does not know (a newer client?); "
                                "see AnalysisSettings in value_analysis.proto for the settings it accepts");
   }
-  const double abc_a = s.has_abc_a_share() ? s.abc_a_share() : analysis::AbcThresholds{}.a;
-  const double tier_a = s.has_tier_a_share() ? s.tier_a_share() : analysis::TierShares{}.a;
-  const double churn_p = s.has_churn_p_alive() ? s.churn_p_alive() : analysis::LifecycleSettings{}.churn_p_alive;
+  // Each field on its own, then the pairs with their effective values (a field given
+  // alone must also fit the other's default).
   if (s.has_abc_a_share()) CRM_RETURN_IF_ERROR(CheckDouble("settings.abc_a_share", s.abc_a_share(), 0, 1, true, true));
-  if (s.has_abc_b_share()) CRM_RETURN_IF_ERROR(CheckDouble("settings.abc_b_share", s.abc_b_share(), abc_a, 1, true));
+  if (s.has_abc_b_share()) CRM_RETURN_IF_ERROR(CheckDouble("settings.abc_b_share", s.abc_b_share(), 0, 1, true));
   if (s.has_tier_a_share()) CRM_RETURN_IF_ERROR(CheckDouble("settings.tier_a_share", s.tier_a_share(), 0, 1, true, true));
-  if (s.has_tier_b_share()) CRM_RETURN_IF_ERROR(CheckDouble("settings.tier_b_share", s.tier_b_share(), 0, 1 - tier_a));
+  if (s.has_tier_b_share()) CRM_RETURN_IF_ERROR(CheckDouble("settings.tier_b_share", s.tier_b_share(), 0, 1));
+  const double abc_a = s.has_abc_a_share() ? s.abc_a_share() : analysis::AbcThresholds{}.a;
+  const double abc_b = s.has_abc_b_share() ? s.abc_b_share() : analysis::AbcThresholds{}.b;
+  if (abc_b <= abc_a) {
+    return Invalid(s.has_abc_b_share() ? "settings.abc_b_share" : "settings.abc_a_share",
+                   absl::StrCat("abc_b_share (", abc_b, ") must be above abc_a_share (", abc_a, ")"));
+  }
+  const double tier_a = s.has_tier_a_share() ? s.tier_a_share() : analysis::TierShares{}.a;
+  const double tier_b = s.has_tier_b_share() ? s.tier_b_share() : analysis::TierShares{}.b;
+  if (tier_a + tier_b > 1) {
+    return Invalid(s.has_tier_b_share() ? "settings.tier_b_share" : "settings.tier_a_share",
+                   absl::StrCat("tier_a_share + tier_b_share (", tier_a, " + ", tier_b, ") must be at most 1"));
+  }
+  const double churn_p = s.has_churn_p_alive() ? s.churn_p_alive() : analysis::LifecycleSettings{}.churn_p_alive;
+  const double decline_p =
+      s.has_decline_p_alive() ? s.decline_p_alive() : analysis::LifecycleSettings{}.decline_p_alive;
   if (s.has_clv_horizon_months()) CRM_RETURN_IF_ERROR(CheckIntRange("settings.clv_horizon_months", s.clv_horizon_months(), 1, 120));
   if (s.has_monthly_discount_rate()) {
     CRM_RETURN_IF_ERROR(CheckDouble("settings.monthly_discount_rate", s.monthly_discount_rate(), 0, 1));
@@ -53,7 +67,11 @@ absl::Status CheckSettings(const v1::AnalysisSettings& s) {
   if (s.has_acquisition_days()) CRM_RETURN_IF_ERROR(CheckIntRange("settings.acquisition_days", s.acquisition_days(), 1, 3650));
   if (s.has_churn_days()) CRM_RETURN_IF_ERROR(CheckIntRange("settings.churn_days", s.churn_days(), 1, 3650));
   if (s.has_churn_p_alive()) CRM_RETURN_IF_ERROR(CheckDouble("settings.churn_p_alive", s.churn_p_alive(), 0, 1));
-  if (s.has_decline_p_alive()) CRM_RETURN_IF_ERROR(CheckDouble("settings.decline_p_alive", s.decline_p_alive(), churn_p, 1));
+  if (s.has_decline_p_alive()) CRM_RETURN_IF_ERROR(CheckDouble("settings.decline_p_alive", s.decline_p_alive(), 0, 1));
+  if (decline_p < churn_p) {
+    return Invalid(s.has_decline_p_alive() ? "settings.decline_p_alive" : "settings.churn_p_alive",
+                   absl::StrCat("decline_p_alive (", decline_p, ") must not be below churn_p_alive (", churn_p, ")"));
+  }
   if (s.has_overdue_factor()) CRM_RETURN_IF_ERROR(CheckDouble("settings.overdue_factor", s.overdue_factor(), 1, 100));
   if (s.has_growth_ratio()) CRM_RETURN_IF_ERROR(CheckDouble("settings.growth_ratio", s.growth_ratio(), 1, 100));
   if (s.has_decline_ratio()) CRM_RETURN_IF_ERROR(CheckDouble("settings.decline_ratio", s.decline_ratio(), 0, 1));

@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "storage/analysis_repository.h"
 #include "storage/ids.h"
 #include "storage/money.h"
 #include "storage/row_codec.h"
@@ -509,6 +510,10 @@ TEST_F(ValueAnalysisTest, BadRunRequestsAreInvalidArgumentAndWriteNothing) {
            {[](auto& r) { r.mutable_settings()->set_monthly_discount_rate(-0.1); }, "settings.monthly_discount_rate"},
            {[](auto& r) { r.mutable_settings()->mutable_current_period()->set_seconds(100); }, "settings.current_period"},
            {[](auto& r) { r.mutable_settings()->set_min_fit_customers(1); }, "settings.min_fit_customers"},
+           // Alone, but against the other's default (b 0.95, tier b 0.20, decline 0.5).
+           {[](auto& r) { r.mutable_settings()->set_abc_a_share(0.97); }, "settings.abc_a_share"},
+           {[](auto& r) { r.mutable_settings()->set_tier_a_share(0.9); }, "settings.tier_a_share"},
+           {[](auto& r) { r.mutable_settings()->set_churn_p_alive(0.7); }, "settings.churn_p_alive"},
            {[](auto& r) {
               // A field a newer client knows: number 99 on the wire.
               v1::AnalysisSettings* settings = r.mutable_settings();
@@ -693,6 +698,28 @@ TEST_F(ValueAnalysisTest, OlderRunsArePrunedAndErasureRemovesResults) {
   list.set_run(runs[1].name());
   ASSERT_TRUE(stub_->ListCustomerValues(WithKey(p.tenant.analyst_key).get(), list, &response).ok());
   EXPECT_EQ(response.customer_values_size(), 11);
+
+  // A run that read the purchases before a contact was erased does not write the
+  // erased contact's results back.
+  {
+    const auto tenant = storage::TenantId::Make(p.tenant.id);
+    ASSERT_TRUE(tenant.ok());
+    storage::AnalysisRepository repository(CrmTestEnvironment::Get().pool());
+    v1::DeleteContactRequest erase_first;
+    erase_first.set_name(p.contacts[0]);
+    google::protobuf::Empty none;
+    ASSERT_TRUE(Contacts()->DeleteContact(WithKey(p.tenant.integration_key).get(), erase_first, &none).ok());
+    storage::CustomerValueRow gone, kept;
+    gone.contact_id = p.contacts[0].substr(p.contacts[0].find('/') + 1);
+    kept.contact_id = p.contacts[1].substr(p.contacts[1].find('/') + 1);
+    const std::string tenant_id = p.tenant.id;
+    const int64_t rows_before = CountRows("customer_values", tenant_id);
+    // Into a scratch run id: the repository writes whatever run it is given.
+    const std::string scratch = storage::NewResourceId();
+    const std::vector<storage::CustomerValueRow> rows = {gone, kept};
+    ASSERT_TRUE(repository.WriteValues(*tenant, scratch, rows, absl::Now() + absl::Seconds(10)).ok());
+    EXPECT_EQ(CountRows("customer_values", tenant_id), rows_before + 1);
+  }
 
   // Deleting a contact erases its results in every run.
   const std::string tenant_id = p.tenant.id;
