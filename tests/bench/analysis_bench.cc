@@ -11,6 +11,7 @@
 // memory. Not part of CTest; see BENCHMARKS.md.
 //
 //   build/bin/analysis_bench [--customers N] [--purchases M] [--dir /tmp/crm-analysis-bench]
+#include <cppconn/resultset.h>
 #include <sys/resource.h>
 
 #include <cstdio>
@@ -92,6 +93,22 @@ int main(int argc, char** argv) {
           << micros / 3 << "\t1\tcat\tsku\t1\tstore\t" << (refund(rng) ? 2 : 1) << "\t\\N\t1\t" << now << '\n';
     }
   }
+  // One contact row per customer: results are only written for contacts that exist.
+  const std::string contacts_tsv = options.dir + "/contacts.tsv";
+  {
+    std::ofstream out(contacts_tsv);
+    const std::string now = crm::storage::ToSqlDatetime(absl::Now());
+    for (int64_t i = 0; i < options.customers; ++i) {
+      out << "bench-analysis\t" << contacts[i] << "\tGiven\tFamily\tGiven Family\t[]\t[]\t\\N\t0\t\t\t\t\\N\t\t"
+          << "store\tbench\t[]\t{}\t0\t\\N\t0\t\\N\t0\t\\N\t0\t\\N\t1\t\\N\t1\t" << now << '\t' << now << '\n';
+    }
+  }
+  env.LoadData(contacts_tsv, "contacts",
+               "tenant_id, contact_id, given_name, family_name, display_name, emails, phones, birthday, "
+               "gender, region, city, address, account_id, owner, store_id, source, tags, attributes, "
+               "consent_email, consent_email_time, consent_sms, consent_sms_time, consent_phone, "
+               "consent_phone_time, consent_direct_mail, consent_direct_mail_time, lifecycle_stage, "
+               "external_id, revision, create_time, update_time");
   const absl::Duration load = env.LoadData(
       tsv, "purchases",
       "tenant_id, purchase_id, contact_id, purchase_time, amount_micros, gross_margin_micros, "
@@ -168,6 +185,17 @@ int main(int argc, char** argv) {
     return 1;
   }
 
+  int64_t written = 0;
+  Check(crm::storage::RunTransaction(env.pool(), *tenant, absl::Now() + absl::Minutes(5),
+                                     [&](crm::storage::Transaction& tx) -> absl::Status {
+                                       auto rows = tx.Query(
+                                           "SELECT COUNT(*) FROM customer_values WHERE tenant_id = ? AND run_id = ?",
+                                           {tenant->value(), run_id});
+                                       written = rows->next() ? rows->getInt64(1) : 0;
+                                       return absl::OkStatus();
+                                     }),
+        "count results");
+  std::printf("result rows written: %lld\n", static_cast<long long>(written));
   std::printf("| GROUP BY contact_id (mariadb client) | %.1f s |\n", absl::ToDoubleSeconds(sql_time));
   for (const crm::v1::StageTiming& timing : done->timings()) {
     std::printf("| run: %s | %.1f s |\n", timing.stage().c_str(),
