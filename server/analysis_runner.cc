@@ -155,9 +155,7 @@ void AnalysisRunner::Execute(const storage::TenantId& tenant, const v1::Analysis
 
 absl::Status AnalysisRunner::Steps(const Job& job, const std::string& run_id, v1::AnalysisRun* details) {
   const storage::TenantId& tenant = job.tenant;
-  absl::TimeZone zone = absl::UTCTimeZone();
-  if (!job.time_zone.empty() && !absl::LoadTimeZone(job.time_zone, &zone)) zone = absl::UTCTimeZone();
-  const analysis::ValueAnalysisSettings settings = SettingsForRun(job.run, zone);
+  const analysis::ValueAnalysisSettings settings = SettingsForRun(job.run, TenantTimeZone(job.time_zone));
 
   // Reading.
   absl::Time started = absl::Now();

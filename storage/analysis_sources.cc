@@ -56,47 +56,53 @@ absl::Status AnalysisSources::ScanSales(const TenantId& tenant, absl::Time start
   }
 }
 
-absl::StatusOr<absl::flat_hash_map<std::string, absl::Time>> AnalysisSources::FirstPurchaseTimes(
-    const TenantId& tenant, const std::vector<std::string>& contact_ids, absl::Time deadline) {
-  absl::flat_hash_map<std::string, absl::Time> first;
-  constexpr size_t kBatch = 5000;
-  for (size_t begin = 0; begin < contact_ids.size(); begin += kBatch) {
-    const std::vector<std::string> batch(contact_ids.begin() + static_cast<std::ptrdiff_t>(begin),
-                                         contact_ids.begin() + static_cast<std::ptrdiff_t>(std::min(contact_ids.size(), begin + kBatch)));
+// Runs ForEachRowWithValueIn over `ids` in transactions of at most 5000 ids, so no
+// transaction grows with the tenant.
+absl::Status AnalysisSources::ForEachRowOfIds(const TenantId& tenant, const char* table, const char* select_list,
+                                              const char* suffix, const std::vector<std::string>& ids,
+                                              const std::function<void(sql::ResultSet&)>& visit, absl::Time deadline) {
+  constexpr size_t kIdsPerTransaction = 5000;
+  for (size_t begin = 0; begin < ids.size(); begin += kIdsPerTransaction) {
+    const std::vector<std::string> batch(
+        ids.begin() + static_cast<std::ptrdiff_t>(begin),
+        ids.begin() + static_cast<std::ptrdiff_t>(std::min(ids.size(), begin + kIdsPerTransaction)));
     absl::Status status = RunTransaction(pool_, tenant, deadline, [&](Transaction& tx) -> absl::Status {
-      // MIN over (tenant, contact, purchase_time): one index dive per contact. The type
-      // is not in that index, so the first purchase is found among each contact's rows.
-      ForEachRowWithValueIn(
-          tx, "purchases", "contact_id",
-          "contact_id, TIMESTAMPDIFF(MICROSECOND, '1970-01-01', MIN(purchase_time)) AS micros", batch,
-          " AND purchase_type = 1 GROUP BY contact_id", [&](sql::ResultSet& row) {
-            first[std::string(row.getString("contact_id"))] = absl::FromUnixMicros(row.getInt64("micros"));
-          });
+      ForEachRowWithValueIn(tx, table, "contact_id", select_list, batch, suffix, visit);
       return absl::OkStatus();
     });
     if (!status.ok()) return status;
   }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<absl::flat_hash_map<std::string, absl::Time>> AnalysisSources::FirstPurchaseTimes(
+    const TenantId& tenant, const std::vector<std::string>& contact_ids, absl::Time deadline) {
+  absl::flat_hash_map<std::string, absl::Time> first;
+  // MIN over (tenant, contact, purchase_time): one index dive per contact. The type is
+  // not in that index, so the first purchase is found among each contact's rows.
+  absl::Status status = ForEachRowOfIds(
+      tenant, "purchases", "contact_id, TIMESTAMPDIFF(MICROSECOND, '1970-01-01', MIN(purchase_time)) AS micros",
+      " AND purchase_type = 1 GROUP BY contact_id", contact_ids,
+      [&](sql::ResultSet& row) {
+        first[std::string(row.getString("contact_id"))] = absl::FromUnixMicros(row.getInt64("micros"));
+      },
+      deadline);
+  if (!status.ok()) return status;
   return first;
 }
 
 absl::StatusOr<absl::flat_hash_map<std::string, AnalysisSources::ContactProfile>> AnalysisSources::ContactProfiles(
     const TenantId& tenant, const std::vector<std::string>& contact_ids, absl::Time deadline) {
   absl::flat_hash_map<std::string, ContactProfile> profiles;
-  constexpr size_t kBatch = 5000;
-  for (size_t begin = 0; begin < contact_ids.size(); begin += kBatch) {
-    const std::vector<std::string> batch(contact_ids.begin() + static_cast<std::ptrdiff_t>(begin),
-                                         contact_ids.begin() + static_cast<std::ptrdiff_t>(std::min(contact_ids.size(), begin + kBatch)));
-    absl::Status status = RunTransaction(pool_, tenant, deadline, [&](Transaction& tx) -> absl::Status {
-      ForEachRowWithValueIn(tx, "contacts", "contact_id", "contact_id, store_id, birthday", batch, "",
-                            [&](sql::ResultSet& row) {
-                              ContactProfile& profile = profiles[std::string(row.getString("contact_id"))];
-                              profile.store_id = GetOptionalString(row, "store_id").value_or("");
-                              profile.birthday = GetOptionalDate(row, "birthday");
-                            });
-      return absl::OkStatus();
-    });
-    if (!status.ok()) return status;
-  }
+  absl::Status status = ForEachRowOfIds(
+      tenant, "contacts", "contact_id, store_id, birthday", "", contact_ids,
+      [&](sql::ResultSet& row) {
+        ContactProfile& profile = profiles[std::string(row.getString("contact_id"))];
+        profile.store_id = GetOptionalString(row, "store_id").value_or("");
+        profile.birthday = GetOptionalDate(row, "birthday");
+      },
+      deadline);
+  if (!status.ok()) return status;
   return profiles;
 }
 

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include <cppconn/resultset.h>
+
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -60,6 +62,10 @@ class AnalysisSources {
   absl::StatusOr<int64_t> CountPurchasesBefore(const TenantId& tenant, absl::Time before, absl::Time deadline);
 
  private:
+  absl::Status ForEachRowOfIds(const TenantId& tenant, const char* table, const char* select_list, const char* suffix,
+                               const std::vector<std::string>& ids,
+                               const std::function<void(sql::ResultSet&)>& visit, absl::Time deadline);
+
   ConnectionPool& pool_;
 };
 

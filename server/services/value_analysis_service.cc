@@ -52,11 +52,7 @@ const filter::FieldCatalog& RunFilterFields() {
   return *catalog;
 }
 
-absl::TimeZone TenantZone(const CallContext& call) {
-  absl::TimeZone zone = absl::UTCTimeZone();
-  if (!call.tenant_settings().time_zone().empty()) absl::LoadTimeZone(call.tenant_settings().time_zone(), &zone);
-  return zone;
-}
+absl::TimeZone TenantZone(const CallContext& call) { return TenantTimeZone(call.tenant_settings().time_zone()); }
 
 }  // namespace
 

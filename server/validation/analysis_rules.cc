@@ -112,6 +112,12 @@ absl::Status NormalizeRunRequest(const v1::RunAnalysisRequest& request, absl::Ti
   return absl::OkStatus();
 }
 
+absl::TimeZone TenantTimeZone(const std::string& name) {
+  absl::TimeZone zone = absl::UTCTimeZone();
+  if (!name.empty() && !absl::LoadTimeZone(name, &zone)) zone = absl::UTCTimeZone();
+  return zone;
+}
+
 analysis::ValueAnalysisSettings SettingsForRun(const v1::AnalysisRun& run, absl::TimeZone zone) {
   const v1::AnalysisSettings& s = run.settings();
   analysis::ValueAnalysisSettings out;

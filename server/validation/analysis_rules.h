@@ -1,6 +1,8 @@
 #ifndef CRM_SERVER_VALIDATION_ANALYSIS_RULES_H_
 #define CRM_SERVER_VALIDATION_ANALYSIS_RULES_H_
 
+#include <string>
+
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "crm/v1/value_analysis.pb.h"
@@ -20,6 +22,9 @@ inline constexpr absl::Duration kMaxAnalysisWindow = absl::Hours(24 * 7305);  //
 // INVALID_ARGUMENT naming `settings`), and fills in `run` (as_of, window, settings as
 // given). Errors are INVALID_ARGUMENT naming the field.
 absl::Status NormalizeRunRequest(const v1::RunAnalysisRequest& request, absl::Time now, v1::AnalysisRun* run);
+
+// The tenant's IANA time zone; UTC when it is empty or unknown.
+absl::TimeZone TenantTimeZone(const std::string& name);
 
 // The library's settings for a stored run (defaults for unset fields), in `zone`.
 analysis::ValueAnalysisSettings SettingsForRun(const v1::AnalysisRun& run, absl::TimeZone zone);
