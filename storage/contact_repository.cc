@@ -302,6 +302,18 @@ void DeleteContactRow(Transaction& tx, absl::string_view contact_id) {
 constexpr const char* kHistoryTables[] = {"purchases", "interactions", "complaints", "leads",
                                           "lead_follow_ups"};
 
+// A contact's places in campaign audiences and its explicit responses, erased on
+// delete and on merge (the merged person's audience slots described someone who no
+// longer exists; the survivor keeps its own).
+constexpr const char* kCampaignMemberTables[] = {"campaign_recipients", "campaign_responses"};
+
+void EraseCampaignMemberships(Transaction& tx, absl::string_view contact_id) {
+  for (const char* table : kCampaignMemberTables) {
+    tx.Execute(absl::StrCat("DELETE FROM ", table, " WHERE tenant_id = ? AND contact_id = ?"),
+               {tx.tenant().value(), std::string(contact_id)});
+  }
+}
+
 }  // namespace
 
 const ListTable& ContactRepository::Table() {
@@ -378,6 +390,9 @@ absl::Status ContactRepository::Delete(const TenantId& tenant, absl::string_view
       tx.Execute(absl::StrCat("DELETE FROM ", table, " WHERE tenant_id = ? AND contact_id = ?"),
                  {tenant.value(), std::string(contact_id)});
     }
+    EraseCampaignMemberships(tx, contact_id);
+    tx.Execute("DELETE FROM contact_touches WHERE tenant_id = ? AND contact_id = ?",
+               {tenant.value(), std::string(contact_id)});
     DeleteContactRow(tx, contact_id);
     // After the contact row: a run writing results share-locks the rows of the contacts
     // it writes, so either it waits for this erasure and skips the contact, or this
@@ -463,6 +478,13 @@ absl::StatusOr<v1::Contact> ContactRepository::Merge(
             "merge_time) VALUES (?, ?, ?, ?)",
             {tenant.value(), std::string(merged_id), std::string(survivor_id),
              ToSqlDatetime(NowMicros())});
+        EraseCampaignMemberships(tx, merged_id);
+        // The merged person's touches count against the survivor's contact policy.
+        // IGNORE keeps the survivor's row when both were touched in the same instant.
+        tx.Execute("UPDATE IGNORE contact_touches SET contact_id = ? WHERE tenant_id = ? AND contact_id = ?",
+                   {std::string(survivor_id), tenant.value(), std::string(merged_id)});
+        tx.Execute("DELETE FROM contact_touches WHERE tenant_id = ? AND contact_id = ?",
+                   {tenant.value(), std::string(merged_id)});
         // The merged row goes first: the survivor may take over its external id.
         DeleteContactRow(tx, merged_id);
         // The merged contact's results described half a customer; the next run computes

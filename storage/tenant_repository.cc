@@ -17,7 +17,22 @@ constexpr char kColumns[] =
     "tenant_id, display_name, state, currency_code, time_zone, quota_requests_per_second, "
     "quota_max_concurrent_streams, quota_max_contacts, revision, create_time, update_time, "
     "complaint_hours_low, complaint_hours_medium, complaint_hours_high, complaint_hours_critical, "
-    "lead_no_contact_days, lead_revisit_days";
+    "lead_no_contact_days, lead_revisit_days, contact_max_touches, "
+    "contact_max_touches_per_channel, contact_period_days, contact_quiet_start_hour, "
+    "contact_quiet_end_hour";
+
+SqlValue OptionalHour(bool has, int32_t hour) {
+  return has ? SqlValue(static_cast<int64_t>(hour)) : SqlValue(nullptr);
+}
+
+// The contact-policy values in column order.
+std::vector<SqlValue> ContactPolicyValues(const v1::ContactPolicy& policy) {
+  return {static_cast<int64_t>(policy.max_touches()),
+          static_cast<int64_t>(policy.max_touches_per_channel()),
+          static_cast<int64_t>(policy.period_days()),
+          OptionalHour(policy.has_quiet_start_hour(), policy.quiet_start_hour()),
+          OptionalHour(policy.has_quiet_end_hour(), policy.quiet_end_hour())};
+}
 
 v1::Tenant TenantFromRow(sql::ResultSet& row) {
   v1::Tenant tenant;
@@ -39,7 +54,19 @@ v1::Tenant TenantFromRow(sql::ResultSet& row) {
   policy->set_critical_hours(row.getInt("complaint_hours_critical"));
   tenant.mutable_lead_policy()->set_no_contact_days(row.getInt("lead_no_contact_days"));
   tenant.mutable_lead_policy()->set_revisit_days(row.getInt("lead_revisit_days"));
+  v1::ContactPolicy* contact = tenant.mutable_contact_policy();
+  contact->set_max_touches(row.getInt("contact_max_touches"));
+  contact->set_max_touches_per_channel(row.getInt("contact_max_touches_per_channel"));
+  contact->set_period_days(row.getInt("contact_period_days"));
+  if (!row.isNull("contact_quiet_start_hour")) contact->set_quiet_start_hour(row.getInt("contact_quiet_start_hour"));
+  if (!row.isNull("contact_quiet_end_hour")) contact->set_quiet_end_hour(row.getInt("contact_quiet_end_hour"));
   return tenant;
+}
+
+// `values` followed by the tenant's contact-policy values.
+std::vector<SqlValue> WithContactPolicy(const v1::Tenant& tenant, std::vector<SqlValue> values) {
+  for (SqlValue& value : ContactPolicyValues(tenant.contact_policy())) values.push_back(std::move(value));
+  return values;
 }
 
 absl::StatusOr<v1::Tenant> ReadTenant(Transaction& transaction, absl::string_view tenant_id,
@@ -73,8 +100,8 @@ absl::StatusOr<v1::Tenant> TenantRepository::Create(const std::string& tenant_id
     const std::string now = ToSqlDatetime(NowMicros());
     const bool inserted = tx.InsertUnlessDuplicate(
         absl::StrCat("INSERT INTO tenants (", kColumns,
-                     ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?)"),
-        {tenant_id, tenant.display_name(), static_cast<int64_t>(tenant.state()),
+                     ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+        WithContactPolicy(tenant, {tenant_id, tenant.display_name(), static_cast<int64_t>(tenant.state()),
          tenant.currency_code(), tenant.time_zone(),
          static_cast<int64_t>(tenant.quotas().requests_per_second()),
          static_cast<int64_t>(tenant.quotas().max_concurrent_streams()),
@@ -84,7 +111,7 @@ absl::StatusOr<v1::Tenant> TenantRepository::Create(const std::string& tenant_id
          static_cast<int64_t>(tenant.complaint_policy().high_hours()),
          static_cast<int64_t>(tenant.complaint_policy().critical_hours()),
          static_cast<int64_t>(tenant.lead_policy().no_contact_days()),
-         static_cast<int64_t>(tenant.lead_policy().revisit_days())});
+         static_cast<int64_t>(tenant.lead_policy().revisit_days())}));
     if (!inserted) {
       return absl::AlreadyExistsError(absl::StrCat("tenant_id: tenants/", tenant_id, " already exists"));
     }
@@ -119,18 +146,26 @@ absl::StatusOr<v1::Tenant> TenantRepository::Update(
         "quota_requests_per_second = ?, quota_max_concurrent_streams = ?, quota_max_contacts = ?, "
         "complaint_hours_low = ?, complaint_hours_medium = ?, complaint_hours_high = ?, "
         "complaint_hours_critical = ?, lead_no_contact_days = ?, lead_revisit_days = ?, "
+        "contact_max_touches = ?, contact_max_touches_per_channel = ?, contact_period_days = ?, "
+        "contact_quiet_start_hour = ?, contact_quiet_end_hour = ?, "
         "revision = revision + 1, update_time = ? WHERE tenant_id = ?",
-        {updated.display_name(), static_cast<int64_t>(updated.state()), updated.currency_code(),
-         updated.time_zone(), static_cast<int64_t>(updated.quotas().requests_per_second()),
-         static_cast<int64_t>(updated.quotas().max_concurrent_streams()),
-         updated.quotas().max_contacts(),
-         static_cast<int64_t>(updated.complaint_policy().low_hours()),
-         static_cast<int64_t>(updated.complaint_policy().medium_hours()),
-         static_cast<int64_t>(updated.complaint_policy().high_hours()),
-         static_cast<int64_t>(updated.complaint_policy().critical_hours()),
-         static_cast<int64_t>(updated.lead_policy().no_contact_days()),
-         static_cast<int64_t>(updated.lead_policy().revisit_days()),
-         ToSqlDatetime(NowMicros()), std::string(tenant_id)});
+        [&] {
+          std::vector<SqlValue> values = WithContactPolicy(
+              updated,
+              {updated.display_name(), static_cast<int64_t>(updated.state()), updated.currency_code(),
+               updated.time_zone(), static_cast<int64_t>(updated.quotas().requests_per_second()),
+               static_cast<int64_t>(updated.quotas().max_concurrent_streams()),
+               updated.quotas().max_contacts(),
+               static_cast<int64_t>(updated.complaint_policy().low_hours()),
+               static_cast<int64_t>(updated.complaint_policy().medium_hours()),
+               static_cast<int64_t>(updated.complaint_policy().high_hours()),
+               static_cast<int64_t>(updated.complaint_policy().critical_hours()),
+               static_cast<int64_t>(updated.lead_policy().no_contact_days()),
+               static_cast<int64_t>(updated.lead_policy().revisit_days())});
+          values.push_back(ToSqlDatetime(NowMicros()));
+          values.push_back(std::string(tenant_id));
+          return values;
+        }());
     return ReadTenant(tx, tenant_id, false);
   });
 }
