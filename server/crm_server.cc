@@ -15,22 +15,28 @@
 #include "server/rpc/page_token.h"
 #include "server/rpc/rpc_runner.h"
 #include "server/services/account_service.h"
+#include "server/services/campaign_service.h"
 #include "server/services/complaint_service.h"
 #include "server/services/contact_service.h"
 #include "server/services/interaction_service.h"
 #include "server/services/lead_service.h"
 #include "server/services/purchase_service.h"
+#include "server/services/scheduler_service.h"
 #include "server/services/tenant_admin_service.h"
 #include "server/services/value_analysis_service.h"
 #include "storage/account_repository.h"
 #include "storage/analysis_repository.h"
 #include "storage/analysis_sources.h"
 #include "storage/api_key_repository.h"
+#include "storage/campaign_repository.h"
+#include "storage/campaign_results_source.h"
+#include "storage/campaign_run_repository.h"
 #include "storage/connection_pool.h"
 #include "storage/complaint_repository.h"
 #include "storage/contact_repository.h"
 #include "storage/interaction_repository.h"
 #include "storage/lead_repository.h"
+#include "storage/moments_source.h"
 #include "storage/purchase_repository.h"
 #include "storage/shared_key_store.h"
 #include "storage/tenant_repository.h"
@@ -51,6 +57,10 @@ struct CrmServer::Parts {
         leads(pool),
         analysis_runs(pool),
         analysis_sources(pool),
+        campaigns(pool),
+        campaign_runs(pool),
+        campaign_results(pool),
+        moments(pool),
         authenticator(keys, tenants, options.auth_cache_ttl),
         runner(authenticator),
         page_tokens(std::move(mac_key)),
@@ -63,7 +73,9 @@ struct CrmServer::Parts {
         lead_service(runner, leads, purchases, page_tokens),
         lead_sweeper(tenants, leads),
         analysis_runner(analysis_runs, purchases, analysis_sources, options.analysis_workers),
-        value_analysis_service(runner, analysis_runs, analysis_sources, analysis_runner, page_tokens) {}
+        value_analysis_service(runner, analysis_runs, analysis_sources, analysis_runner, page_tokens),
+        campaign_service(runner, campaigns, campaign_results, analysis_sources, page_tokens),
+        scheduler_service(runner, campaigns, campaign_runs, moments, page_tokens) {}
 
   storage::ConnectionPool pool;
   storage::TenantRepository tenants;
@@ -76,6 +88,10 @@ struct CrmServer::Parts {
   storage::LeadRepository leads;
   storage::AnalysisRepository analysis_runs;
   storage::AnalysisSources analysis_sources;
+  storage::CampaignRepository campaigns;
+  storage::CampaignRunRepository campaign_runs;
+  storage::CampaignResultsSource campaign_results;
+  storage::MomentsSource moments;
   Authenticator authenticator;
   RpcRunner runner;
   PageTokenCodec page_tokens;
@@ -89,6 +105,8 @@ struct CrmServer::Parts {
   LeadSweeper lead_sweeper;
   AnalysisRunner analysis_runner;
   ValueAnalysisService value_analysis_service;
+  CampaignService campaign_service;
+  SchedulerService scheduler_service;
 };
 
 absl::StatusOr<std::unique_ptr<CrmServer>> CrmServer::Start(const storage::MysqlEndpoint& database,
@@ -118,6 +136,8 @@ absl::StatusOr<std::unique_ptr<CrmServer>> CrmServer::Start(const storage::Mysql
   builder.RegisterService(&server->parts_->complaint_service);
   builder.RegisterService(&server->parts_->lead_service);
   builder.RegisterService(&server->parts_->value_analysis_service);
+  builder.RegisterService(&server->parts_->campaign_service);
+  builder.RegisterService(&server->parts_->scheduler_service);
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || server->port_ == 0) {
     return absl::UnavailableError(absl::StrCat("cannot listen on ", options.listen,

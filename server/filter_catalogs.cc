@@ -2,6 +2,7 @@
 
 #include "crm/v1/account.pb.h"
 #include "crm/v1/complaint.pb.h"
+#include "crm/v1/campaign.pb.h"
 #include "crm/v1/contact.pb.h"
 #include "crm/v1/interaction.pb.h"
 #include "crm/v1/lead.pb.h"
@@ -192,6 +193,17 @@ const filter::FieldCatalog& ComplaintFilterFields() {
       Enum("severity", "severity", v1::Complaint::Severity_descriptor()),
       Enum("status", "status", v1::Complaint::Status_descriptor()),
       Field("due_time", FieldType::kTimestamp, "due_time"),
+      Field("create_time", FieldType::kTimestamp, "create_time"),
+      Field("update_time", FieldType::kTimestamp, "update_time"),
+  });
+  return *catalog;
+}
+
+const filter::FieldCatalog& CampaignFilterFields() {
+  static const filter::FieldCatalog* catalog = new filter::FieldCatalog({
+      Enum("state", "state", v1::Campaign::State_descriptor()),
+      Enum("objective", "objective", v1::Campaign::Objective_descriptor()),
+      Enum("type", "campaign_type", v1::Campaign::Type_descriptor()),
       Field("create_time", FieldType::kTimestamp, "create_time"),
       Field("update_time", FieldType::kTimestamp, "update_time"),
   });

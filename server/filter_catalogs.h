@@ -15,6 +15,7 @@ const filter::FieldCatalog& PurchaseFilterFields();
 const filter::FieldCatalog& InteractionFilterFields();
 const filter::FieldCatalog& ComplaintFilterFields();
 const filter::FieldCatalog& LeadFilterFields();
+const filter::FieldCatalog& CampaignFilterFields();
 // A value-analysis run's per-contact results (ListCustomerValues).
 const filter::FieldCatalog& CustomerValueFilterFields();
 

@@ -1,5 +1,7 @@
 #include "server/analysis/campaign_measurement.h"
 
+#include <algorithm>
+
 namespace crm::analysis {
 namespace {
 
@@ -26,6 +28,31 @@ CampaignResult MeasureCampaign(const CampaignArm& test, const CampaignArm& contr
 double BeforeAfterDifference(double attendees_before, double attendees_after, double others_before,
                              double others_after) {
   return (attendees_after - attendees_before) - (others_after - others_before);
+}
+
+GroupPeriodSummary SummarizeGroupPeriod(int64_t members,
+                                        const std::vector<std::vector<MemberPurchase>>& purchases_by_buyer) {
+  GroupPeriodSummary summary;
+  summary.members = members;
+  double spend = 0;
+  double gap_days = 0;
+  int64_t gaps = 0;
+  for (std::vector<MemberPurchase> purchases : purchases_by_buyer) {
+    if (purchases.empty()) continue;
+    ++summary.buyers;
+    std::sort(purchases.begin(), purchases.end(),
+              [](const MemberPurchase& a, const MemberPurchase& b) { return a.time < b.time; });
+    for (size_t i = 0; i < purchases.size(); ++i) {
+      spend += purchases[i].amount;
+      if (i > 0) {
+        gap_days += absl::ToDoubleHours(purchases[i].time - purchases[i - 1].time) / 24.0;
+        ++gaps;
+      }
+    }
+  }
+  summary.mean_purchase_interval_days = gaps > 0 ? gap_days / static_cast<double>(gaps) : 0;
+  summary.spend_per_member = PerMember(spend, static_cast<double>(members));
+  return summary;
 }
 
 }  // namespace crm::analysis

@@ -1,7 +1,11 @@
 #ifndef CRM_SERVER_ANALYSIS_CAMPAIGN_MEASUREMENT_H_
 #define CRM_SERVER_ANALYSIS_CAMPAIGN_MEASUREMENT_H_
 
+#include <cstdint>
 #include <optional>
+#include <vector>
+
+#include "absl/time/time.h"
 
 namespace crm::analysis {
 
@@ -36,6 +40,26 @@ CampaignResult MeasureCampaign(const CampaignArm& test, const CampaignArm& contr
 // for non-attendees (a difference in differences).
 double BeforeAfterDifference(double attendees_before, double attendees_after, double others_before,
                              double others_after);
+
+// One purchase of a group member in a period.
+struct MemberPurchase {
+  absl::Time time;
+  double amount = 0;
+};
+
+// A group of members over one period (before or after an event).
+struct GroupPeriodSummary {
+  int64_t members = 0;
+  int64_t buyers = 0;  // members with at least one purchase in the period
+  // Mean of the gaps between consecutive purchases, pooled over the buyers with two
+  // or more purchases in the period; 0 when there is no such buyer.
+  double mean_purchase_interval_days = 0;
+  double spend_per_member = 0;  // total spend / members
+};
+
+// `purchases_by_buyer`: each buyer's purchases in the period, any order.
+GroupPeriodSummary SummarizeGroupPeriod(int64_t members,
+                                        const std::vector<std::vector<MemberPurchase>>& purchases_by_buyer);
 
 }  // namespace crm::analysis
 

@@ -8,6 +8,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
 #include "storage/ids.h"
 #include "storage/tenant_id.h"
@@ -52,6 +53,21 @@ absl::StatusOr<std::pair<std::string, std::string>> ParseApiKeyName(absl::string
         field, ": ", Quoted(name), " is not a tenants/{tenant}/apiKeys/{key} resource name"));
   }
   return std::make_pair(std::string(parts[1]), std::string(parts[3]));
+}
+
+absl::StatusOr<std::pair<std::string, int>> ParseCampaignRunName(absl::string_view field,
+                                                                 absl::string_view name) {
+  const size_t runs = name.find("/runs/");
+  int run = 0;
+  if (runs == absl::string_view::npos || !absl::SimpleAtoi(name.substr(runs + 6), &run) || run < 1 ||
+      name.substr(runs + 6).find_first_not_of("0123456789") != absl::string_view::npos) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, ": expected campaigns/{campaign}/runs/{run}, got \"",
+                     absl::CHexEscape(name.substr(0, 100)), "\""));
+  }
+  absl::StatusOr<std::string> campaign = ParseResourceId(field, name.substr(0, runs), "campaigns");
+  if (!campaign.ok()) return campaign.status();
+  return std::make_pair(*std::move(campaign), run);
 }
 
 }  // namespace crm::server

@@ -22,6 +22,10 @@ absl::StatusOr<std::string> ParseTenantName(absl::string_view field, absl::strin
 absl::StatusOr<std::pair<std::string, std::string>> ParseApiKeyName(absl::string_view field,
                                                                    absl::string_view name);
 
+// Campaign id and run number in `campaigns/{campaign}/runs/{run}` (run ≥ 1).
+absl::StatusOr<std::pair<std::string, int>> ParseCampaignRunName(absl::string_view field,
+                                                                 absl::string_view name);
+
 }  // namespace crm::server
 
 #endif  // CRM_SERVER_VALIDATION_RESOURCE_NAME_H_

@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/time/time.h"
+#include "server/validation/contact_policy_rules.h"
 #include "server/validation/field_rules.h"
 #include "server/validation/lead_rules.h"
 #include "server/validation/resource_name.h"
@@ -121,7 +122,8 @@ absl::Status NormalizeTenant(v1::Tenant* tenant) {
                             [&](int32_t v) { policy->set_high_hours(v); }));
   CRM_RETURN_IF_ERROR(hours("complaint_policy.critical_hours", policy->critical_hours(), 2,
                             [&](int32_t v) { policy->set_critical_hours(v); }));
-  return NormalizeLeadPolicy(tenant->mutable_lead_policy());
+  CRM_RETURN_IF_ERROR(NormalizeLeadPolicy(tenant->mutable_lead_policy()));
+  return NormalizeContactPolicy(tenant->mutable_contact_policy());
 }
 
 absl::Status NormalizeAccount(const std::string& tenant_currency, v1::Account* account) {
@@ -343,7 +345,7 @@ const std::vector<std::string>& TenantWritablePaths() {
   static const auto* paths =
       new std::vector<std::string>{"display_name", "state",  "currency_code",
                                    "time_zone",    "quotas", "complaint_policy",
-                                   "lead_policy"};
+                                   "lead_policy", "contact_policy"};
   return *paths;
 }
 

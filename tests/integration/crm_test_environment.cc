@@ -95,6 +95,12 @@ std::unique_ptr<v1::LeadService::Stub> Leads() {
 std::unique_ptr<v1::ValueAnalysisService::Stub> ValueAnalysis() {
   return v1::ValueAnalysisService::NewStub(CrmTestEnvironment::Get().channel());
 }
+std::unique_ptr<v1::CampaignService::Stub> Campaigns() {
+  return v1::CampaignService::NewStub(CrmTestEnvironment::Get().channel());
+}
+std::unique_ptr<v1::SchedulerService::Stub> Scheduler() {
+  return v1::SchedulerService::NewStub(CrmTestEnvironment::Get().channel());
+}
 std::unique_ptr<v1::ComplaintService::Stub> Complaints() {
   return v1::ComplaintService::NewStub(CrmTestEnvironment::Get().channel());
 }

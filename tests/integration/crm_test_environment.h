@@ -8,11 +8,13 @@
 #include <string>
 
 #include "crm/v1/account.grpc.pb.h"
+#include "crm/v1/campaign.grpc.pb.h"
 #include "crm/v1/complaint.grpc.pb.h"
 #include "crm/v1/contact.grpc.pb.h"
 #include "crm/v1/interaction.grpc.pb.h"
 #include "crm/v1/lead.grpc.pb.h"
 #include "crm/v1/purchase.grpc.pb.h"
+#include "crm/v1/scheduler.grpc.pb.h"
 #include "crm/v1/tenant_admin.grpc.pb.h"
 #include "crm/v1/value_analysis.grpc.pb.h"
 #include "server/crm_server.h"
@@ -72,6 +74,8 @@ std::unique_ptr<v1::ComplaintService::Stub> Complaints();
 std::unique_ptr<v1::InteractionService::Stub> Interactions();
 std::unique_ptr<v1::LeadService::Stub> Leads();
 std::unique_ptr<v1::ValueAnalysisService::Stub> ValueAnalysis();
+std::unique_ptr<v1::CampaignService::Stub> Campaigns();
+std::unique_ptr<v1::SchedulerService::Stub> Scheduler();
 
 // Number of rows of `table` that belong to `tenant_id` (read straight from the
 // database: proves that a rejected call wrote nothing).
