@@ -81,6 +81,16 @@ std::string BenchEnvironment::CreateTenant(const std::string& tenant_id) {
   return key.key();
 }
 
+std::string BenchEnvironment::CreateKey(const std::string& tenant_id, v1::Role role) {
+  auto admin = v1::TenantAdminService::NewStub(channel_);
+  v1::CreateApiKeyRequest key_request;
+  key_request.set_parent(absl::StrCat("tenants/", tenant_id));
+  key_request.mutable_api_key()->set_role(role);
+  v1::CreateApiKeyResponse key;
+  Check(admin->CreateApiKey(WithKey(admin_key_).get(), key_request, &key), "create key");
+  return key.key();
+}
+
 absl::Duration BenchEnvironment::LoadData(const std::string& file, const std::string& table,
                                           const std::string& columns) {
   const std::string sql = absl::StrCat("LOAD DATA LOCAL INFILE '", file, "' INTO TABLE ", table,

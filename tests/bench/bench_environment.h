@@ -9,6 +9,7 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "crm/v1/tenant_admin.pb.h"
 #include "server/crm_server.h"
 #include "storage/connection_pool.h"
 #include "storage/embedded_mariadb.h"
@@ -37,6 +38,8 @@ class BenchEnvironment {
 
   // Creates tenant `tenant_id` and returns an INTEGRATION key for it.
   std::string CreateTenant(const std::string& tenant_id);
+  // Another key of `role` for an existing tenant.
+  std::string CreateKey(const std::string& tenant_id, v1::Role role);
 
   // `LOAD DATA LOCAL INFILE` of a tab-separated file into `table` (`columns` in file
   // order) through the mariadb client; returns how long the load took.
