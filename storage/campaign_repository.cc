@@ -125,7 +125,8 @@ void InsertMembers(Transaction& tx, absl::string_view campaign_id, const std::ve
 // `SELECT … FROM contacts ⋈ current values` for the audience scan: the filters become
 // 0/1 columns so every contact of the chunk is read once, whatever matches.
 SqlFragment AudienceScanStatement(const TenantId& tenant, const AudienceFilterSql& filters,
-                                  const std::string& after, int limit) {
+                                  const std::string& after, int limit,
+                                  const std::optional<absl::Time>& created_by = std::nullopt) {
   SqlFragment statement;
   std::string select = absl::StrCat("SELECT contacts.contact_id, COALESCE((", filters.audience.sql,
                                     "), 0) AS in_audience");
@@ -140,12 +141,14 @@ SqlFragment AudienceScanStatement(const TenantId& tenant, const AudienceFilterSq
                   "JSON_UNQUOTE(JSON_EXTRACT(emails, '$[0]')) AS first_email, "
                   "JSON_UNQUOTE(JSON_EXTRACT(phones, '$[0]')) AS first_phone, address FROM ",
                   ContactRepository::Table().table,
-                  " WHERE contacts.tenant_id = ? AND contacts.contact_id > ? "
-                  "ORDER BY contacts.contact_id LIMIT ?");
+                  " WHERE contacts.tenant_id = ? AND contacts.contact_id > ?",
+                  created_by ? " AND contacts.create_time <= ?" : "",
+                  " ORDER BY contacts.contact_id LIMIT ?");
   statement.sql = std::move(select);
   statement.params.push_back(tenant.value());  // the join's current-run subquery
   statement.params.push_back(tenant.value());
   statement.params.push_back(after);
+  if (created_by) statement.params.push_back(ToSqlDatetime(*created_by));
   statement.params.push_back(static_cast<int64_t>(limit));
   return statement;
 }
@@ -243,6 +246,8 @@ absl::StatusOr<v1::Campaign> CampaignRepository::Update(
              ToSqlDatetime(FromProtoTimestamp(updated.schedule().start_time())),
              ToSqlDatetime(FromProtoTimestamp(updated.schedule().end_time())), DefinitionBlob(updated),
              end_time, ToSqlDatetime(now), tenant.value(), std::string(campaign_id)});
+        // Runs may have completed while the campaign was paused: resuming it finishes it.
+        if (updated.state() == v1::Campaign::STATE_RUNNING) CompleteCampaignIfFinished(tx, campaign_id, now);
         return ReadCampaign(tx, campaign_id, "");
       });
 }
@@ -339,7 +344,7 @@ absl::Status CampaignRepository::Start(const TenantId& tenant, absl::string_view
   return RunTransaction(pool_, tenant, deadline, [&](Transaction& tx) -> absl::Status {
     auto row = tx.Query(
         "SELECT schedule_start, schedule_end FROM campaigns WHERE tenant_id = ? AND campaign_id = ? "
-        "AND state = 2 FOR UPDATE SKIP LOCKED",
+        "AND state = 2 AND start_time IS NULL FOR UPDATE SKIP LOCKED",
         {tenant.value(), std::string(campaign_id)});
     if (!row->next()) return absl::OkStatus();  // started, paused or held by another caller
     if (FromSqlDatetime(row->getString("schedule_start")) > now) return absl::OkStatus();
@@ -364,7 +369,7 @@ absl::StatusOr<SnapshotStep> CampaignRepository::AdvanceSnapshot(const TenantId&
         // SKIP LOCKED: one caller freezes a campaign at a time; the others go on to
         // claim runs that already exist.
         auto row = tx.Query(
-            "SELECT state, snapshot_done, snapshot_after, open_run, open_run_size, audience FROM "
+            "SELECT state, snapshot_done, snapshot_after, open_run, open_run_size, audience, start_time FROM "
             "campaigns WHERE tenant_id = ? AND campaign_id = ? FOR UPDATE SKIP LOCKED",
             {tenant.value(), std::string(campaign_id)});
         if (!row->next()) return SnapshotStep::kBusy;
@@ -381,7 +386,9 @@ absl::StatusOr<SnapshotStep> CampaignRepository::AdvanceSnapshot(const TenantId&
         bool done = stop;
         std::vector<MemberRow> members;
         if (!stop) {
-          const SqlFragment statement = AudienceScanStatement(tenant, filters, after, kSnapshotChunk);
+          // Contacts created after the start are not added to a frozen audience.
+          const SqlFragment statement = AudienceScanStatement(tenant, filters, after, kSnapshotChunk,
+                                                              GetOptionalDatetime(*row, "start_time"));
           auto rows = tx.Query(statement.sql, statement.params);
           int read = 0;
           while (rows->next()) {
@@ -474,7 +481,14 @@ absl::StatusOr<v1::CampaignResponse> CampaignRepository::RecordResponse(const Te
         absl::StatusOr<std::optional<std::string>> replay =
             ClaimRequestId(tx, request_id, "RecordResponse", response_id);
         if (!replay.ok()) return replay.status();
-        if (replay->has_value()) return read(tx, **replay);
+        if (replay->has_value()) {
+          absl::StatusOr<v1::CampaignResponse> first = read(tx, **replay);
+          if (absl::IsNotFound(first.status())) {
+            return absl::InvalidArgumentError(
+                "request_id: already used for a response to another campaign; use a new request_id");
+          }
+          return first;
+        }
         if (absl::StatusOr<v1::Campaign> campaign = ReadCampaign(tx, campaign_id, " LOCK IN SHARE MODE");
             !campaign.ok()) {
           return campaign.status();

@@ -11,6 +11,7 @@ namespace crm::storage {
 namespace {
 
 // ` AND p.product_category IN (?, …)` with its values, or nothing for "any purchase".
+// Only purchases (type 1) respond and count as sales; refunds do not.
 std::string CategoryCondition(const std::vector<std::string>& categories, std::vector<SqlValue>* params) {
   if (categories.empty()) return "";
   for (const std::string& category : categories) params->push_back(category);
@@ -54,9 +55,9 @@ absl::StatusOr<std::vector<PurchaseResponder>> CampaignResultsSource::PurchaseRe
         auto rows = tx.Query(
             absl::StrCat(
                 "SELECT r.contact_id, r.cell_index, r.is_control, SUM(p.amount_micros) AS revenue, "
-                "SUM(COALESCE(p.gross_margin_micros, 0)) AS margin FROM campaign_recipients r "
+                "SUM(COALESCE(p.gross_margin_micros, p.amount_micros)) AS margin FROM campaign_recipients r "
                 "JOIN purchases p ON p.tenant_id = r.tenant_id AND p.contact_id = r.contact_id "
-                "AND p.purchase_time >= IF(r.is_control = 1, ?, r.sent_time) "
+                "AND p.purchase_type = 1 AND p.purchase_time >= IF(r.is_control = 1, ?, r.sent_time) "
                 "AND p.purchase_time < IF(r.is_control = 1, ?, r.sent_time) + INTERVAL ? DAY",
                 categories_sql,
                 " WHERE r.tenant_id = ? AND r.campaign_id = ? AND (r.is_control = 1 OR r.delivery_state IN ",
@@ -107,7 +108,8 @@ absl::StatusOr<int64_t> CampaignResultsSource::SalesTotal(const TenantId& tenant
     std::vector<SqlValue> params = {tenant.value(), ToSqlDatetime(start), ToSqlDatetime(end)};
     const std::string categories_sql = CategoryCondition(categories, &params);
     auto row = tx.Query(absl::StrCat("SELECT COALESCE(SUM(p.amount_micros), 0) AS total FROM purchases p "
-                                     "WHERE p.tenant_id = ? AND p.purchase_time >= ? AND p.purchase_time < ?",
+                                     "WHERE p.tenant_id = ? AND p.purchase_type = 1 AND p.purchase_time >= ? AND "
+                                     "p.purchase_time < ?",
                                      categories_sql),
                         params);
     row->next();
@@ -123,7 +125,8 @@ absl::Status CampaignResultsSource::ForEachPurchase(const TenantId& tenant, absl
     std::vector<SqlValue> params = {tenant.value(), ToSqlDatetime(start), ToSqlDatetime(end)};
     const std::string categories_sql = CategoryCondition(categories, &params);
     auto rows = tx.Query(absl::StrCat("SELECT p.contact_id, p.purchase_time, p.amount_micros FROM purchases p "
-                                      "WHERE p.tenant_id = ? AND p.purchase_time >= ? AND p.purchase_time < ?",
+                                      "WHERE p.tenant_id = ? AND p.purchase_type = 1 AND p.purchase_time >= ? AND "
+                                      "p.purchase_time < ?",
                                       categories_sql, " ORDER BY p.purchase_time"),
                          params);
     while (rows->next()) {
@@ -157,7 +160,7 @@ absl::StatusOr<std::vector<PurchasePoint>> CampaignResultsSource::SentMemberPurc
         auto rows = tx.Query(
             absl::StrCat("SELECT r.contact_id, p.purchase_time, p.amount_micros FROM campaign_recipients r "
                          "JOIN purchases p ON p.tenant_id = r.tenant_id AND p.contact_id = r.contact_id AND "
-                         "p.purchase_time >= ? AND p.purchase_time < ? WHERE r.tenant_id = ? AND "
+                         "p.purchase_type = 1 AND p.purchase_time >= ? AND p.purchase_time < ? WHERE r.tenant_id = ? AND "
                          "r.campaign_id = ? AND r.is_control = 0 AND r.delivery_state IN ",
                          kSentStates, " ORDER BY r.contact_id, p.purchase_time"),
             {ToSqlDatetime(start), ToSqlDatetime(end), tenant.value(), std::string(campaign_id)});

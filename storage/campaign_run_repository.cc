@@ -74,26 +74,37 @@ struct LockedRun {
   std::string fetch_after;
 };
 
-// Locks the run and checks that `leased.lease_token` is its live lease (or, with
-// `allow_completed`, the last lease of a COMPLETED run).
-absl::StatusOr<LockedRun> LockLeasedRun(Transaction& tx, const LeasedRun& leased, absl::Time now,
-                                        bool allow_completed) {
+// What a leased call may do with a run that is no longer IN_PROGRESS.
+enum class LeaseUse {
+  kWork,      // fetch, renew, complete: only a live lease
+  kReport,    // reports: also a run cancelled under this lease (sends already made are facts)
+  kReceipts,  // DELIVERED/BOUNCED only: also a COMPLETED run's last lease
+};
+
+// Reads (with `lock`, e.g. " FOR UPDATE") the run and checks that
+// `leased.lease_token` is its live lease, or what `use` accepts besides.
+absl::StatusOr<LockedRun> LockLeasedRun(Transaction& tx, const LeasedRun& leased, absl::Time now, LeaseUse use,
+                                        const char* lock = " FOR UPDATE") {
   auto row = tx.Query(
-      "SELECT state, lease_token, lease_expire_time, lease_generation, fetch_after FROM campaign_runs "
-      "WHERE tenant_id = ? AND campaign_id = ? AND run_number = ? FOR UPDATE",
+      absl::StrCat("SELECT state, lease_token, lease_expire_time, lease_generation, fetch_after FROM campaign_runs "
+                   "WHERE tenant_id = ? AND campaign_id = ? AND run_number = ?",
+                   lock),
       {tx.tenant().value(), leased.campaign_id, static_cast<int64_t>(leased.run_number)});
   const std::string name = RunName(leased.campaign_id, leased.run_number);
   if (!row->next()) return absl::NotFoundError(absl::StrCat("run: ", name, " does not exist"));
   LockedRun run{row->getInt("state"), row->getInt("lease_generation"), row->getString("fetch_after")};
-  if (run.state == kRunCancelled) {
+  const bool token_matches =
+      !leased.lease_token.empty() && GetOptionalString(*row, "lease_token").value_or("") == leased.lease_token;
+  if (run.state == kRunCancelled && !(use != LeaseUse::kWork && token_matches)) {
     return absl::FailedPreconditionError(absl::StrCat("run: ", name, " was cancelled with its campaign"));
   }
-  if (GetOptionalString(*row, "lease_token").value_or("") != leased.lease_token || leased.lease_token.empty()) {
+  if (!token_matches) {
     return absl::FailedPreconditionError(absl::StrCat(
         "lease_token: not the current lease of ", name, " (another scheduler took it over); claim again"));
   }
+  if (run.state == kRunCancelled) return run;
   if (run.state == kRunCompleted) {
-    if (allow_completed) return run;
+    if (use == LeaseUse::kReceipts) return run;
     return absl::FailedPreconditionError(absl::StrCat("run: ", name, " is already COMPLETED"));
   }
   const std::optional<absl::Time> expire = GetOptionalDatetime(*row, "lease_expire_time");
@@ -187,7 +198,7 @@ absl::StatusOr<RunLease> CampaignRunRepository::Renew(const TenantId& tenant, co
                                                       absl::Duration lease, absl::Time deadline) {
   return RunTransactionFor<RunLease>(pool_, tenant, deadline, [&](Transaction& tx) -> absl::StatusOr<RunLease> {
     const absl::Time now = NowMicros();
-    absl::StatusOr<LockedRun> run = LockLeasedRun(tx, leased, now, /*allow_completed=*/false);
+    absl::StatusOr<LockedRun> run = LockLeasedRun(tx, leased, now, LeaseUse::kWork);
     if (!run.ok()) return run.status();
     RunLease renewed;
     renewed.campaign_id = leased.campaign_id;
@@ -204,16 +215,26 @@ absl::StatusOr<RunLease> CampaignRunRepository::Renew(const TenantId& tenant, co
   });
 }
 
+absl::Status CampaignRunRepository::CheckLease(const TenantId& tenant, const LeasedRun& leased,
+                                              absl::Time deadline) {
+  return RunTransaction(pool_, tenant, deadline, [&](Transaction& tx) -> absl::Status {
+    return LockLeasedRun(tx, leased, NowMicros(), LeaseUse::kWork, "").status();
+  });
+}
+
 absl::StatusOr<FetchedRecipients> CampaignRunRepository::Fetch(
     const TenantId& tenant, const LeasedRun& leased, int page_size, absl::Time touches_since,
     const std::function<HandOutDecision(const RecipientCandidate&)>& decide, absl::Time deadline) {
   return RunTransactionFor<FetchedRecipients>(
       pool_, tenant, deadline, [&](Transaction& tx) -> absl::StatusOr<FetchedRecipients> {
         const absl::Time now = NowMicros();
-        absl::StatusOr<LockedRun> run = LockLeasedRun(tx, leased, now, /*allow_completed=*/false);
+        absl::StatusOr<LockedRun> run = LockLeasedRun(tx, leased, now, LeaseUse::kWork);
         if (!run.ok()) return run.status();
         auto campaign = tx.Query(
-            "SELECT state FROM campaigns WHERE tenant_id = ? AND campaign_id = ? LOCK IN SHARE MODE",
+            // A plain read: a shared lock here would make the snapshot (SKIP LOCKED on
+            // this row) skip the campaign while any scheduler fetches. A cancel that
+            // commits meanwhile waits for this run's lock and ends the run after.
+            "SELECT state FROM campaigns WHERE tenant_id = ? AND campaign_id = ?",
             {tenant.value(), leased.campaign_id});
         if (!campaign->next() || campaign->getInt("state") != 3) {
           return absl::FailedPreconditionError(
@@ -353,12 +374,13 @@ absl::StatusOr<ReportOutcome> CampaignRunRepository::Report(const TenantId& tena
   return RunTransactionFor<ReportOutcome>(
       pool_, tenant, deadline, [&](Transaction& tx) -> absl::StatusOr<ReportOutcome> {
         const absl::Time now = NowMicros();
-        absl::StatusOr<LockedRun> run = LockLeasedRun(tx, leased, now, receipts_only);
+        absl::StatusOr<LockedRun> run = LockLeasedRun(tx, leased, now, receipts_only ? LeaseUse::kReceipts : LeaseUse::kReport);
         if (!run.ok()) return run.status();
         struct Current {
           DeliveryState state = DeliveryState::kPending;
           int attempts = 0;
           bool changed = false;
+          std::optional<absl::Time> handed_out_time;
           std::optional<absl::Time> sent_time;
           absl::Time state_time;
           std::string error;
@@ -371,14 +393,17 @@ absl::StatusOr<ReportOutcome> CampaignRunRepository::Report(const TenantId& tena
                                           static_cast<int64_t>(leased.run_number)};
           params.insert(params.end(), ids.begin(), ids.end());
           auto rows = tx.Query(
-              absl::StrCat("SELECT contact_id, delivery_state, attempts FROM campaign_recipients WHERE "
-                           "tenant_id = ? AND campaign_id = ? AND run_number = ? AND contact_id IN (",
-                           Placeholders(ids.size()), ")"),
+              // Locked: an erasure of the contact meanwhile must not be undone by
+              // the upsert below.
+              absl::StrCat("SELECT contact_id, delivery_state, attempts, state_time FROM campaign_recipients "
+                           "WHERE tenant_id = ? AND campaign_id = ? AND run_number = ? AND contact_id IN (",
+                           Placeholders(ids.size()), ") FOR UPDATE"),
               params);
           while (rows->next()) {
             Current recipient;
             recipient.state = static_cast<DeliveryState>(rows->getInt("delivery_state"));
             recipient.attempts = rows->getInt("attempts");
+            recipient.handed_out_time = GetOptionalDatetime(*rows, "state_time");
             current.emplace(rows->getString("contact_id"), std::move(recipient));
           }
         }
@@ -404,7 +429,12 @@ absl::StatusOr<ReportOutcome> CampaignRunRepository::Report(const TenantId& tena
           if (recipient.state == DeliveryState::kHandedOut || recipient.state == DeliveryState::kPending) {
             ++newly_reported;
           }
-          const absl::Time event_time = FromProtoTimestamp(reports[i].event_time());
+          // A message is not sent before it was handed out: a scheduler clock behind
+          // the server's would otherwise open the attribution window early.
+          absl::Time event_time = FromProtoTimestamp(reports[i].event_time());
+          if (recipient.state == DeliveryState::kHandedOut && recipient.handed_out_time) {
+            event_time = std::max(event_time, *recipient.handed_out_time);
+          }
           if (IsSentState(*next) && !IsSentState(recipient.state)) recipient.sent_time = event_time;
           recipient.state = *next;
           recipient.state_time = event_time;
@@ -453,7 +483,7 @@ absl::StatusOr<v1::CampaignRun> CampaignRunRepository::Complete(const TenantId& 
   return RunTransactionFor<v1::CampaignRun>(
       pool_, tenant, deadline, [&](Transaction& tx) -> absl::StatusOr<v1::CampaignRun> {
         const absl::Time now = NowMicros();
-        absl::StatusOr<LockedRun> run = LockLeasedRun(tx, leased, now, /*allow_completed=*/false);
+        absl::StatusOr<LockedRun> run = LockLeasedRun(tx, leased, now, LeaseUse::kWork);
         if (!run.ok()) return run.status();
         const std::vector<SqlValue> run_key = {tenant.value(), leased.campaign_id,
                                                static_cast<int64_t>(leased.run_number)};

@@ -91,6 +91,9 @@ class CampaignRunRepository {
   // PENDING runs in campaign and run order. nullopt when there is none.
   absl::StatusOr<std::optional<RunLease>> Claim(const TenantId& tenant, absl::string_view scheduler_id,
                                                 absl::Duration lease, absl::Time deadline);
+  // The checks of a leased call without changing anything (for answers that hand
+  // nothing out: paused, quiet hours, schedule ended).
+  absl::Status CheckLease(const TenantId& tenant, const LeasedRun& leased, absl::Time deadline);
   absl::StatusOr<RunLease> Renew(const TenantId& tenant, const LeasedRun& leased, absl::Duration lease,
                                  absl::Time deadline);
   // Hands out up to `page_size` recipients not yet handed out under this lease nor
@@ -102,7 +105,8 @@ class CampaignRunRepository {
       const std::function<HandOutDecision(const RecipientCandidate&)>& decide, absl::Time deadline);
   // Applies delivery reports (idempotently). A contact not in the run is NOT_FOUND
   // naming `reports[i]`, one never handed out FAILED_PRECONDITION; nothing is written
-  // then. A COMPLETED run still takes DELIVERED/BOUNCED with its last token.
+  // then. A COMPLETED run still takes DELIVERED/BOUNCED with its last token, a
+  // CANCELLED run any report of its last lease.
   absl::StatusOr<ReportOutcome> Report(const TenantId& tenant, const LeasedRun& leased,
                                        const std::vector<v1::DeliveryReport>& reports, absl::Time deadline);
   // Completes the run. Unless `schedule_ended`, every recipient must be reported or

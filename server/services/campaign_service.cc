@@ -158,8 +158,9 @@ grpc::Status CampaignService::Transition(grpc::ServerContext* context, const Met
                   v1::Campaign::State_Name(campaign.state())));
             }
             to = campaign.has_start_time() ? v1::Campaign::STATE_RUNNING : v1::Campaign::STATE_SCHEDULED;
+          } else {
+            CRM_RETURN_IF_ERROR(CheckCampaignTransition(campaign.state(), to));
           }
-          CRM_RETURN_IF_ERROR(CheckCampaignTransition(campaign.state(), to));
           if (to == v1::Campaign::STATE_SCHEDULED && !resume &&
               storage::FromProtoTimestamp(campaign.schedule().end_time()) <= now) {
             return absl::FailedPreconditionError(

@@ -2,6 +2,8 @@
 
 #include <set>
 
+#include <spdlog/spdlog.h>
+
 #include "absl/strings/str_cat.h"
 #include "server/campaign_audience.h"
 #include "server/validation/analysis_rules.h"
@@ -98,7 +100,13 @@ absl::Status SchedulerService::AdvanceCampaigns(const storage::TenantId& tenant,
     if (!campaign.ok()) return campaign.status();
     if (campaign->state() != v1::Campaign::STATE_RUNNING) continue;
     absl::StatusOr<storage::AudienceFilterSql> filters = CompileAudience(*campaign);
-    if (!filters.ok()) return filters.status();
+    if (!filters.ok()) {
+      // Stored filters compiled when written; one that no longer does (a field
+      // withdrawn since) must not stop the tenant's other campaigns.
+      spdlog::error("campaign {} of tenant {}: audience no longer compiles: {}", campaign->name(), tenant.value(),
+                    std::string(filters.status().message()));
+      continue;
+    }
     const storage::AssignMember assign = [&](const storage::AudienceCandidate& candidate,
                                              v1::AudiencePreview& tally) {
       return AssignAudienceMember(*campaign, id, candidate, tally);
@@ -158,6 +166,12 @@ grpc::Status SchedulerService::FetchRecipients(grpc::ServerContext* context,
     }
     const absl::Time now = storage::NowMicros();
     const EffectiveContactPolicy policy = EffectivePolicy(call.tenant_settings().contact_policy());
+    const std::optional<absl::Time> quiet_end =
+        QuietHoursEnd(policy, TenantTimeZone(call.tenant_settings().time_zone()), now);
+    if (campaign->state() == v1::Campaign::STATE_PAUSED || ScheduleEnded(*campaign, now) || quiet_end) {
+      // Nothing is handed out, but a stale token or a missing run still hears so.
+      CRM_RETURN_IF_ERROR(runs_.CheckLease(call.tenant(), *leased, call.deadline()));
+    }
     if (campaign->state() == v1::Campaign::STATE_PAUSED) {
       storage::ToProtoTimestamp(now + kPausedRetry, response->mutable_retry_time());
       return absl::OkStatus();
@@ -166,8 +180,7 @@ grpc::Status SchedulerService::FetchRecipients(grpc::ServerContext* context,
       response->set_exhausted(true);  // nothing more is handed out; CompleteRun
       return absl::OkStatus();
     }
-    if (std::optional<absl::Time> quiet_end =
-            QuietHoursEnd(policy, TenantTimeZone(call.tenant_settings().time_zone()), now)) {
+    if (quiet_end) {
       storage::ToProtoTimestamp(*quiet_end, response->mutable_retry_time());
       return absl::OkStatus();
     }

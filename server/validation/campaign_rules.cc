@@ -146,10 +146,12 @@ absl::StatusOr<storage::AudienceFilterSql> CompileAudience(const Campaign& campa
 }
 
 absl::Status CheckCampaignTransition(Campaign::State from, Campaign::State to) {
+  // PAUSED → SCHEDULED/RUNNING is ResumeCampaign's own move (it depends on whether the
+  // campaign started), checked there.
   bool allowed = false;
   switch (to) {
     case Campaign::STATE_SCHEDULED:
-      allowed = from == Campaign::STATE_DRAFT || from == Campaign::STATE_PAUSED;
+      allowed = from == Campaign::STATE_DRAFT;
       break;
     case Campaign::STATE_RUNNING:
       allowed = from == Campaign::STATE_PAUSED || from == Campaign::STATE_SCHEDULED;

@@ -327,6 +327,12 @@ TEST(CampaignServiceTest, LifecycleAndStateMachine) {
   ASSERT_TRUE(Fetch(tenant, lease, 10, &page).ok());
   EXPECT_EQ(page.recipients_size(), 0);
   EXPECT_TRUE(page.has_retry_time());
+  v1::ClaimRunResponse forged = lease;
+  forged.set_lease_token("0123456789abcdef0123456789abcdef");
+  EXPECT_EQ(Fetch(tenant, forged, 10, &page).error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  // A started campaign cannot be scheduled (restarted) again; only resumed.
+  EXPECT_EQ(Campaigns()->ScheduleCampaign(WithKey(tenant.integration_key).get(), schedule, &moved).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
   ASSERT_TRUE(Campaigns()->ResumeCampaign(WithKey(tenant.integration_key).get(), resume, &moved).ok());
   EXPECT_EQ(moved.state(), Campaign::STATE_RUNNING);
 
@@ -367,6 +373,29 @@ TEST(CampaignServiceTest, LifecycleAndStateMachine) {
   ASSERT_TRUE(Campaigns()->ListCampaignRuns(WithKey(tenant.analyst_key).get(), runs, &run_list).ok());
   ASSERT_EQ(run_list.runs_size(), 1);
   EXPECT_EQ(run_list.runs(0).reported(), 3);
+}
+
+TEST(CampaignServiceTest, ARunCompletedWhilePausedCompletesTheCampaignOnResume) {
+  const TestTenant tenant = CreateTestTenant("cmp");
+  NewAudience(tenant, 2, "p");
+  const Campaign campaign = CreateScheduled(tenant, Definition(""));
+  v1::ClaimRunResponse lease = Claim(tenant);
+  ASSERT_TRUE(lease.has_run());
+  v1::FetchRecipientsResponse page;
+  ASSERT_TRUE(Fetch(tenant, lease, 10, &page).ok());
+  std::vector<std::string> contacts;
+  for (const v1::Recipient& recipient : page.recipients()) contacts.push_back(recipient.contact());
+  ASSERT_TRUE(Report(tenant, lease, contacts, v1::DeliveryReport::STATUS_SENT).ok());
+  v1::PauseCampaignRequest pause;
+  pause.set_name(campaign.name());
+  Campaign moved;
+  ASSERT_TRUE(Campaigns()->PauseCampaign(WithKey(tenant.integration_key).get(), pause, &moved).ok());
+  ASSERT_TRUE(Complete(tenant, lease).ok());
+  EXPECT_EQ(GetCampaign(tenant, campaign.name()).state(), Campaign::STATE_PAUSED);
+  v1::ResumeCampaignRequest resume;
+  resume.set_name(campaign.name());
+  ASSERT_TRUE(Campaigns()->ResumeCampaign(WithKey(tenant.integration_key).get(), resume, &moved).ok());
+  EXPECT_EQ(moved.state(), Campaign::STATE_COMPLETED);
 }
 
 TEST(CampaignServiceTest, DraftsCanBeDeletedAndCancelledCampaignsStopHandingOut) {
@@ -724,7 +753,7 @@ TEST(CampaignServiceTest, ResultsMatchHandComputedLiftAndRoi) {
   for (const std::string& contact : audience) {
     if (!control.contains(contact)) test_members.push_back(contact);
   }
-  ASSERT_GE(test_members.size(), 5u);
+  ASSERT_GE(test_members.size(), 6u);
   ASSERT_GE(control.size(), 2u);
   // After the sends: 3 test members and 1 control member buy serum (100, margin 40);
   // one test member buys something else (no response).
@@ -748,6 +777,8 @@ TEST(CampaignServiceTest, ResultsMatchHandComputedLiftAndRoi) {
   buy(test_members[2], "serum", 3);
   buy(test_members[3], "cream", 4);
   buy(*control.begin(), "serum", 5);
+  buy(test_members[5], "serum", 6);  // a refund: neither a response nor a sale
+  purchases.back().set_type(v1::Purchase::TYPE_REFUND);
   {
     auto context = WithKey(tenant.integration_key);
     v1::ImportPurchasesResponse imported;

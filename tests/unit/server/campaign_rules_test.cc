@@ -48,7 +48,7 @@ TEST(CampaignTransitionTest, OnlyTheDocumentedMovesAreAllowed) {
       {Campaign::STATE_DRAFT, Campaign::STATE_SCHEDULED},     {Campaign::STATE_SCHEDULED, Campaign::STATE_RUNNING},
       {Campaign::STATE_RUNNING, Campaign::STATE_COMPLETED},   {Campaign::STATE_SCHEDULED, Campaign::STATE_PAUSED},
       {Campaign::STATE_RUNNING, Campaign::STATE_PAUSED},      {Campaign::STATE_PAUSED, Campaign::STATE_RUNNING},
-      {Campaign::STATE_PAUSED, Campaign::STATE_SCHEDULED},    {Campaign::STATE_DRAFT, Campaign::STATE_CANCELLED},
+      {Campaign::STATE_DRAFT, Campaign::STATE_CANCELLED},
       {Campaign::STATE_SCHEDULED, Campaign::STATE_CANCELLED}, {Campaign::STATE_RUNNING, Campaign::STATE_CANCELLED},
       {Campaign::STATE_PAUSED, Campaign::STATE_CANCELLED},
   };
