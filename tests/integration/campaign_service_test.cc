@@ -26,14 +26,6 @@ using v1::Campaign;
 
 constexpr absl::Duration kDay = absl::Hours(24);
 
-v1::Money Units(double units) {
-  v1::Money money;
-  storage::MoneyFromMicros(static_cast<int64_t>(std::llround(units * 1e6)), &money);
-  return money;
-}
-
-double UnitsOf(const v1::Money& money) { return static_cast<double>(storage::MoneyToMicros(money)) / 1e6; }
-
 std::string IdOf(const std::string& name) { return name.substr(name.rfind('/') + 1); }
 
 // What a test contact looks like.
@@ -779,16 +771,7 @@ TEST(CampaignServiceTest, ResultsMatchHandComputedLiftAndRoi) {
   buy(*control.begin(), "serum", 5);
   buy(test_members[5], "serum", 6);  // a refund: neither a response nor a sale
   purchases.back().set_type(v1::Purchase::TYPE_REFUND);
-  {
-    auto context = WithKey(tenant.integration_key);
-    v1::ImportPurchasesResponse imported;
-    auto stream = Purchases()->ImportPurchases(context.get(), &imported);
-    v1::ImportPurchasesRequest batch;
-    for (const v1::Purchase& purchase : purchases) *batch.add_purchases() = purchase;
-    ASSERT_TRUE(stream->Write(batch));
-    stream->WritesDone();
-    ASSERT_TRUE(stream->Finish().ok());
-  }
+  ImportPurchasesOrFail(tenant.integration_key, purchases);
   // An explicit reply from a test member who bought nothing counts too.
   v1::RecordResponseRequest reply;
   reply.set_parent(campaign.name());
@@ -853,16 +836,7 @@ TEST(CampaignServiceTest, EventCampaignsCompareAttendeesBeforeAndAfter) {
       purchases.push_back(purchase);
     }
   }
-  {
-    auto context = WithKey(tenant.integration_key);
-    v1::ImportPurchasesResponse imported;
-    auto stream = Purchases()->ImportPurchases(context.get(), &imported);
-    v1::ImportPurchasesRequest batch;
-    for (const v1::Purchase& purchase : purchases) *batch.add_purchases() = purchase;
-    ASSERT_TRUE(stream->Write(batch));
-    stream->WritesDone();
-    ASSERT_TRUE(stream->Finish().ok());
-  }
+  ImportPurchasesOrFail(tenant.integration_key, purchases);
   Campaign definition = Definition("");
   definition.set_type(Campaign::TYPE_EVENT);
   storage::ToProtoTimestamp(event, definition.mutable_event_time());

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 
@@ -10,6 +11,7 @@
 #include "server/bootstrap.h"
 #include "storage/ids.h"
 #include "storage/migrations.h"
+#include "storage/money.h"
 #include "storage/transaction.h"
 
 namespace crm::testing {
@@ -137,6 +139,30 @@ TestTenant CreateTestTenant(const std::string& prefix, const std::string& curren
   tenant.analyst_key = make_key(v1::ROLE_ANALYST);
   tenant.scheduler_key = make_key(v1::ROLE_SCHEDULER);
   return tenant;
+}
+
+v1::Money Units(double units) {
+  v1::Money money;
+  storage::MoneyFromMicros(static_cast<int64_t>(std::llround(units * 1e6)), &money);
+  return money;
+}
+
+double UnitsOf(const v1::Money& money) { return static_cast<double>(storage::MoneyToMicros(money)) / 1e6; }
+
+void ImportPurchasesOrFail(const std::string& key, const std::vector<v1::Purchase>& purchases) {
+  auto context = WithKey(key);
+  v1::ImportPurchasesResponse imported;
+  auto stream = Purchases()->ImportPurchases(context.get(), &imported);
+  for (size_t begin = 0; begin < purchases.size(); begin += 1000) {
+    v1::ImportPurchasesRequest batch;
+    for (size_t i = begin; i < std::min(purchases.size(), begin + 1000); ++i) *batch.add_purchases() = purchases[i];
+    ASSERT_TRUE(stream->Write(batch));
+  }
+  stream->WritesDone();
+  const grpc::Status status = stream->Finish();
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(imported.error_count(), 0);
+  ASSERT_EQ(imported.imported_count(), static_cast<int64_t>(purchases.size()));
 }
 
 int64_t CountRows(const std::string& table, const std::string& tenant_id) {

@@ -77,6 +77,14 @@ std::unique_ptr<v1::ValueAnalysisService::Stub> ValueAnalysis();
 std::unique_ptr<v1::CampaignService::Stub> Campaigns();
 std::unique_ptr<v1::SchedulerService::Stub> Scheduler();
 
+// Money of `units` whole currency units (fractions to the micro), and back.
+v1::Money Units(double units);
+double UnitsOf(const v1::Money& money);
+
+// Streams `purchases` through ImportPurchases in batches of 1000 with `key`; fails the
+// test unless every row lands.
+void ImportPurchasesOrFail(const std::string& key, const std::vector<v1::Purchase>& purchases);
+
 // Number of rows of `table` that belong to `tenant_id` (read straight from the
 // database: proves that a rejected call wrote nothing).
 int64_t CountRows(const std::string& table, const std::string& tenant_id);

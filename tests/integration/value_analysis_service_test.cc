@@ -25,14 +25,6 @@ using v1::AnalysisRun;
 
 constexpr absl::Duration kDay = absl::Hours(24);
 
-v1::Money Units(double units) {
-  v1::Money money;
-  storage::MoneyFromMicros(static_cast<int64_t>(std::llround(units * 1e6)), &money);
-  return money;
-}
-
-double UnitsOf(const v1::Money& money) { return static_cast<double>(storage::MoneyToMicros(money)) / 1e6; }
-
 // A tenant with contacts, stores, purchases and survey scores.
 struct Population {
   TestTenant tenant;
@@ -76,21 +68,6 @@ class ValueAnalysisTest : public ::testing::Test {
     return purchase;
   }
 
-  static void Import(const TestTenant& tenant, const std::vector<v1::Purchase>& purchases) {
-    auto context = WithKey(tenant.integration_key);
-    v1::ImportPurchasesResponse response;
-    auto writer = Purchases()->ImportPurchases(context.get(), &response);
-    for (size_t begin = 0; begin < purchases.size(); begin += 500) {
-      v1::ImportPurchasesRequest batch;
-      for (size_t i = begin; i < std::min(purchases.size(), begin + 500); ++i) *batch.add_purchases() = purchases[i];
-      ASSERT_TRUE(writer->Write(batch));
-    }
-    writer->WritesDone();
-    grpc::Status status = writer->Finish();
-    ASSERT_TRUE(status.ok()) << status.error_message();
-    ASSERT_EQ(response.imported_count(), static_cast<int64_t>(purchases.size()));
-  }
-
   // `customers` buyers over the last two years at three stores, a prospect, a
   // hand-computed customer, and survey scores for every other buyer.
   static Population Populate(const std::string& prefix, int customers) {
@@ -129,7 +106,7 @@ class ValueAnalysisTest : public ::testing::Test {
     purchases.push_back(Sale(p.hand, now - 40 * kDay, 30, "S1", "skincare", 1, "hand-2"));
     purchases.push_back(Sale(p.hand, now - 10 * kDay, 20, "S1", "skincare", 1, "hand-3"));
     p.prospect = NewContact(p.tenant, "Prospect", "S2", 1990);
-    Import(p.tenant, purchases);
+    ImportPurchasesOrFail(p.tenant.integration_key, purchases);
     return p;
   }
 
@@ -493,7 +470,8 @@ TEST_F(ValueAnalysisTest, ReciprocityMatrixPlacesScoredCustomers) {
 TEST_F(ValueAnalysisTest, BadRunRequestsAreInvalidArgumentAndWriteNothing) {
   const TestTenant tenant = CreateTestTenant("vb");
   const std::string contact = NewContact(tenant, "Only", "S1", 1980);
-  Import(tenant, {Sale(contact, absl::Now() - 3 * kDay, 10, "S1", "skincare", 1, "o-1")});
+  ImportPurchasesOrFail(tenant.integration_key,
+                        {Sale(contact, absl::Now() - 3 * kDay, 10, "S1", "skincare", 1, "o-1")});
   struct Bad {
     std::function<void(v1::RunAnalysisRequest&)> change;
     std::string field;
@@ -568,7 +546,7 @@ TEST_F(ValueAnalysisTest, FailedFitLeavesTheRestUsable) {
     purchases.push_back(Sale(contact, absl::Now() - (10 + i) * kDay, 10 + i, "S1", "skincare", 1, absl::StrCat("f", i)));
     purchases.push_back(Sale(contact, absl::Now() - (50 + i) * kDay, 20, "S1", "skincare", 1, absl::StrCat("g", i)));
   }
-  Import(tenant, purchases);
+  ImportPurchasesOrFail(tenant.integration_key, purchases);
   const AnalysisRun run = RunToEnd(tenant);
   ASSERT_EQ(run.state(), AnalysisRun::STATE_SUCCEEDED) << run.DebugString();
   ASSERT_EQ(run.unavailable_size(), 2);
