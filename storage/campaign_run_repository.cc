@@ -478,6 +478,22 @@ absl::StatusOr<ReportOutcome> CampaignRunRepository::Report(const TenantId& tena
       });
 }
 
+absl::StatusOr<v1::CampaignRun> CampaignRunRepository::Release(const TenantId& tenant, const LeasedRun& leased,
+                                                               absl::Time deadline) {
+  return RunTransactionFor<v1::CampaignRun>(
+      pool_, tenant, deadline, [&](Transaction& tx) -> absl::StatusOr<v1::CampaignRun> {
+        absl::StatusOr<LockedRun> run = LockLeasedRun(tx, leased, NowMicros(), LeaseUse::kWork);
+        if (!run.ok()) return run.status();
+        // Recipients handed out under this lease and not reported come again under
+        // the next one (attempt + 1), as after an expiry.
+        tx.Execute(
+            "UPDATE campaign_runs SET state = 1, lease_token = NULL, lease_expire_time = NULL, scheduler_id = '' "
+            "WHERE tenant_id = ? AND campaign_id = ? AND run_number = ?",
+            {tenant.value(), leased.campaign_id, static_cast<int64_t>(leased.run_number)});
+        return ReadRunMessage(tx, leased.campaign_id, leased.run_number);
+      });
+}
+
 absl::StatusOr<v1::CampaignRun> CampaignRunRepository::Complete(const TenantId& tenant, const LeasedRun& leased,
                                                                 bool schedule_ended, absl::Time deadline) {
   return RunTransactionFor<v1::CampaignRun>(

@@ -109,6 +109,8 @@ class CampaignRunRepository {
   // CANCELLED run any report of its last lease.
   absl::StatusOr<ReportOutcome> Report(const TenantId& tenant, const LeasedRun& leased,
                                        const std::vector<v1::DeliveryReport>& reports, absl::Time deadline);
+  // Ends the lease now: the run is PENDING again and the token stale.
+  absl::StatusOr<v1::CampaignRun> Release(const TenantId& tenant, const LeasedRun& leased, absl::Time deadline);
   // Completes the run. Unless `schedule_ended`, every recipient must be reported or
   // skipped; otherwise the rest become "not sent". The campaign completes with its
   // last run.

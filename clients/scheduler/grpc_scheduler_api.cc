@@ -52,4 +52,11 @@ grpc::Status GrpcSchedulerApi::CompleteRun(const crm::v1::CompleteRunRequest& re
   return stub_->CompleteRun(&context, request, response);
 }
 
+grpc::Status GrpcSchedulerApi::ReleaseRun(const crm::v1::ReleaseRunRequest& request,
+                                          crm::v1::CampaignRun* response) {
+  grpc::ClientContext context;
+  Prepare(context);
+  return stub_->ReleaseRun(&context, request, response);
+}
+
 }  // namespace crm::scheduler

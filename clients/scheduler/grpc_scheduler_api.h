@@ -29,6 +29,8 @@ class GrpcSchedulerApi : public SchedulerApi {
                           crm::v1::ClaimRunResponse* response) override;
   grpc::Status CompleteRun(const crm::v1::CompleteRunRequest& request,
                            crm::v1::CampaignRun* response) override;
+  grpc::Status ReleaseRun(const crm::v1::ReleaseRunRequest& request,
+                          crm::v1::CampaignRun* response) override;
 
  private:
   void Prepare(grpc::ClientContext& context) const;

@@ -24,6 +24,8 @@ class SchedulerApi {
                                   crm::v1::ClaimRunResponse* response) = 0;
   virtual grpc::Status CompleteRun(const crm::v1::CompleteRunRequest& request,
                                    crm::v1::CampaignRun* response) = 0;
+  virtual grpc::Status ReleaseRun(const crm::v1::ReleaseRunRequest& request,
+                                  crm::v1::CampaignRun* response) = 0;
 };
 
 }  // namespace crm::scheduler

@@ -316,9 +316,17 @@ RunEnd Scheduler::WorkRun(const crm::v1::ClaimRunResponse& claim, Clock::time_po
   while (true) {
     if (lease.lost()) return Abandon(run, "lease lost: " + lease.lost_reason(), *stats);
     if (Stopping()) {
-      spdlog::info(
-          "released run {} at shutdown (batches={} sent={} failed={}); its lease lapses",
-          run, stats->batches, stats->sent, stats->failed);
+      // Hand the lease back so another scheduler resumes the run now rather than
+      // after the lease expires. One attempt: if it fails the lease just lapses.
+      lease.Stop();
+      crm::v1::ReleaseRunRequest release;
+      release.set_run(run);
+      release.set_lease_token(lease.token());
+      crm::v1::CampaignRun released;
+      const grpc::Status status = api_.ReleaseRun(release, &released);
+      spdlog::info("released run {} at shutdown (batches={} sent={} failed={}){}", run, stats->batches,
+                   stats->sent, stats->failed,
+                   status.ok() ? "" : "; ReleaseRun failed (" + DescribeStatus(status) + "), its lease lapses");
       return RunEnd::kStopped;
     }
 

@@ -59,7 +59,7 @@ struct RunStats {
 enum class RunEnd {
   kCompleted,  // CompleteRun succeeded
   kAbandoned,  // lease lost, or the server refused (e.g. campaign cancelled)
-  kStopped,    // shutdown: the current batch was finished, the lease lapses
+  kStopped,    // shutdown: the current batch was finished, the lease handed back
 };
 
 // Groups a page's recipients by channel, in order of first appearance; each group

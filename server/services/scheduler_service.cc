@@ -24,6 +24,7 @@ const MethodPolicy kFetch("crm.v1.SchedulerService/FetchRecipients", kSchedulers
 const MethodPolicy kReport("crm.v1.SchedulerService/ReportDeliveries", kSchedulers, true);
 const MethodPolicy kRenew("crm.v1.SchedulerService/RenewLease", kSchedulers, true);
 const MethodPolicy kComplete("crm.v1.SchedulerService/CompleteRun", kSchedulers, true);
+const MethodPolicy kRelease("crm.v1.SchedulerService/ReleaseRun", kSchedulers, true);
 const MethodPolicy kDueMoments("crm.v1.SchedulerService/ListDueMoments", kCrmReaders, true);
 
 constexpr absl::Duration kDefaultLease = absl::Seconds(60);
@@ -272,6 +273,18 @@ grpc::Status SchedulerService::CompleteRun(grpc::ServerContext* context, const v
         runs_.Complete(call.tenant(), *leased, ScheduleEnded(*campaign, storage::NowMicros()), call.deadline());
     if (!completed.ok()) return completed.status();
     *response = *std::move(completed);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status SchedulerService::ReleaseRun(grpc::ServerContext* context, const v1::ReleaseRunRequest* request,
+                                          v1::CampaignRun* response) {
+  return runner_.Run(context, kRelease, [&](CallContext& call) -> absl::Status {
+    absl::StatusOr<storage::LeasedRun> leased = ParseLeasedRun(request->run(), request->lease_token());
+    if (!leased.ok()) return leased.status();
+    absl::StatusOr<v1::CampaignRun> released = runs_.Release(call.tenant(), *leased, call.deadline());
+    if (!released.ok()) return released.status();
+    *response = *std::move(released);
     return absl::OkStatus();
   });
 }

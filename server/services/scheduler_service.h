@@ -29,6 +29,8 @@ class SchedulerService final : public v1::SchedulerService::Service {
                           v1::ClaimRunResponse* response) override;
   grpc::Status CompleteRun(grpc::ServerContext* context, const v1::CompleteRunRequest* request,
                            v1::CampaignRun* response) override;
+  grpc::Status ReleaseRun(grpc::ServerContext* context, const v1::ReleaseRunRequest* request,
+                          v1::CampaignRun* response) override;
   grpc::Status ListDueMoments(grpc::ServerContext* context, const v1::ListDueMomentsRequest* request,
                               v1::ListDueMomentsResponse* response) override;
 

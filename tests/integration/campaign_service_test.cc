@@ -600,6 +600,45 @@ TEST(CampaignServiceTest, ExpiredLeaseIsResumedWithoutResendingReportedRecipient
   EXPECT_EQ(run.reported(), 6);
 }
 
+TEST(CampaignServiceTest, AReleasedRunIsResumedAtOnceByAnotherScheduler) {
+  const TestTenant tenant = CreateTestTenant("cmp");
+  NewAudience(tenant, 4, "rel");
+  CreateScheduled(tenant, Definition(""));
+  v1::ClaimRunResponse first = Claim(tenant, "a", 600);
+  ASSERT_TRUE(first.has_run());
+  v1::FetchRecipientsResponse page;
+  ASSERT_TRUE(Fetch(tenant, first, 2, &page).ok());
+  ASSERT_EQ(page.recipients_size(), 2);
+  ASSERT_TRUE(Report(tenant, first, {page.recipients(0).contact()}, v1::DeliveryReport::STATUS_SENT).ok());
+  v1::ReleaseRunRequest release;
+  release.set_run(first.run().name());
+  release.set_lease_token(first.lease_token());
+  v1::CampaignRun released;
+  ASSERT_TRUE(Scheduler()->ReleaseRun(WithKey(tenant.scheduler_key).get(), release, &released).ok());
+  EXPECT_EQ(released.state(), v1::CampaignRun::STATE_PENDING);
+  // The token is stale now, for a second release too.
+  EXPECT_EQ(Scheduler()->ReleaseRun(WithKey(tenant.scheduler_key).get(), release, &released).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(Fetch(tenant, first, 10, &page).error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+
+  v1::ClaimRunResponse second = Claim(tenant, "b");  // no waiting for the 600 s lease
+  ASSERT_TRUE(second.has_run());
+  EXPECT_EQ(second.run().name(), first.run().name());
+  v1::FetchRecipientsResponse rest;
+  ASSERT_TRUE(Fetch(tenant, second, 10, &rest).ok());
+  ASSERT_EQ(rest.recipients_size(), 3);  // the unreported one again, and the two never handed out
+  int retried = 0;
+  for (const v1::Recipient& recipient : rest.recipients()) {
+    EXPECT_NE(recipient.contact(), page.recipients(0).contact());
+    retried += recipient.attempt() == 2;
+  }
+  EXPECT_EQ(retried, 1);
+  // Malformed: INVALID_ARGUMENT.
+  release.set_run("campaigns/x");
+  EXPECT_EQ(Scheduler()->ReleaseRun(WithKey(tenant.scheduler_key).get(), release, &released).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+}
+
 TEST(CampaignServiceTest, ReportingBadInputIsRejectedAndWritesNothing) {
   const TestTenant tenant = CreateTestTenant("cmp");
   NewAudience(tenant, 3, "r");
@@ -1016,6 +1055,10 @@ TEST(CampaignServiceTest, AnotherTenantsCampaignsAndRunsAreNotFound) {
   complete.set_lease_token(lease.lease_token());
   v1::CampaignRun run;
   not_found(Scheduler()->CompleteRun(WithKey(other.scheduler_key).get(), complete, &run), "Complete");
+  v1::ReleaseRunRequest release;
+  release.set_run(lease.run().name());
+  release.set_lease_token(lease.lease_token());
+  not_found(Scheduler()->ReleaseRun(WithKey(other.scheduler_key).get(), release, &run), "Release");
   // And the owner's run is untouched.
   ASSERT_TRUE(Fetch(owner, lease, 10, &page).ok());
   EXPECT_EQ(page.recipients_size(), 2);

@@ -130,6 +130,20 @@ class FakeSchedulerApi : public SchedulerApi {
     return grpc::Status::OK;
   }
 
+  grpc::Status ReleaseRun(const crm::v1::ReleaseRunRequest& request,
+                          crm::v1::CampaignRun* response) override {
+    std::lock_guard lock(mutex);
+    if (auto failure = TakeFailure("ReleaseRun")) return *failure;
+    Run* run = Find(request.run());
+    if (run == nullptr) return grpc::Status(grpc::StatusCode::NOT_FOUND, "no run");
+    if (request.lease_token() != run->token) return Stale();
+    run->claimed = false;
+    run->token.clear();
+    releases.push_back(request);
+    response->set_name(run->name);
+    return grpc::Status::OK;
+  }
+
   // All reported events in order.
   std::vector<crm::v1::DeliveryReport> AllReports() {
     std::lock_guard lock(mutex);
@@ -152,6 +166,7 @@ class FakeSchedulerApi : public SchedulerApi {
   std::vector<crm::v1::FetchRecipientsRequest> fetches;
   std::vector<crm::v1::ReportDeliveriesRequest> reports;
   std::vector<crm::v1::CompleteRunRequest> completes;
+  std::vector<crm::v1::ReleaseRunRequest> releases;
   int claim_calls = 0;
   int report_calls = 0;
   int renew_calls = 0;

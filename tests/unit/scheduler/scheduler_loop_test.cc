@@ -284,6 +284,7 @@ TEST(Scheduler, RetryTimeWaitEndsAtShutdownWithoutCompleting) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
   stopper.join();
   EXPECT_TRUE(api.completes.empty());
+  EXPECT_EQ(api.releases.size(), 1u);  // handed back for another scheduler
 }
 
 TEST(Scheduler, ShutdownFinishesTheCurrentBatchAndDoesNotComplete) {
@@ -302,6 +303,27 @@ TEST(Scheduler, ShutdownFinishesTheCurrentBatchAndDoesNotComplete) {
   EXPECT_EQ(ClaimAndWork(api, scheduler, &stats), RunEnd::kStopped);
   EXPECT_EQ(adapter.batches.size(), 1u);
   EXPECT_EQ(api.AllReports().size(), 2u);  // the batch in flight was reported
+  EXPECT_TRUE(api.completes.empty());
+  ASSERT_EQ(api.releases.size(), 1u);
+  EXPECT_EQ(api.releases[0].run(), kRun);
+}
+
+TEST(Scheduler, AFailedReleaseAtShutdownStillStopsCleanly) {
+  FakeSchedulerApi api;
+  api.AddRun(kRun, {MakeRecipient("a"), MakeRecipient("b")});
+  api.FailNext("ReleaseRun", grpc::Status(grpc::StatusCode::UNAVAILABLE, "down"));
+  RecordingAdapter adapter;
+  std::atomic<bool> stop{false};
+  adapter.on_send = [&](crm::v1::CampaignChannel, const std::vector<crm::v1::Recipient>& batch) {
+    stop = true;
+    std::vector<SendOutcome> outcomes(batch.size());
+    for (SendOutcome& outcome : outcomes) outcome.sent = true;
+    return outcomes;
+  };
+  Scheduler scheduler(api, adapter, FastOptions(), stop);
+  RunStats stats;
+  EXPECT_EQ(ClaimAndWork(api, scheduler, &stats), RunEnd::kStopped);
+  EXPECT_TRUE(api.releases.empty());
   EXPECT_TRUE(api.completes.empty());
 }
 
