@@ -72,4 +72,12 @@ if command -v npm >/dev/null 2>&1 && [[ -f "$repo_root/tests/e2e/package.json" ]
     (cd "$repo_root/tests/e2e" && npm install --no-audit --no-fund --loglevel=error)
   fi
 fi
+# The Node partner client and example: @grpc/grpc-js and @grpc/proto-loader, pinned in
+# clients/node/package.json and its lock file (the same versions as tests/e2e).
+if command -v npm >/dev/null 2>&1 && [[ -f "$repo_root/clients/node/package.json" ]]; then
+  if [[ ! -f "$repo_root/clients/node/node_modules/@grpc/grpc-js/package.json" ||
+        ! -f "$repo_root/clients/node/node_modules/@grpc/proto-loader/package.json" ]]; then
+    (cd "$repo_root/clients/node" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+fi
 echo "install-deps: ok"
