@@ -16,9 +16,6 @@ namespace crm::scheduler {
 // succeed later.
 bool IsTransient(grpc::StatusCode code);
 
-// "UNAVAILABLE", "FAILED_PRECONDITION", … for logs.
-std::string StatusCodeName(grpc::StatusCode code);
-
 // "CODE: message", for logs.
 std::string DescribeStatus(const grpc::Status& status);
 

@@ -20,57 +20,16 @@
 #include <grpcpp/client_context.h>
 
 #include "crm/client/client.h"
+#include "crm/client/status_names.h"
 #include "crm/v1/contact.pb.h"
 #include "crm/v1/purchase.pb.h"
 
 namespace {
 
-// "NOT_FOUND", "UNAVAILABLE", ...: the names partners find in the gRPC docs.
-const char* CodeName(grpc::StatusCode code) {
-  switch (code) {
-    case grpc::StatusCode::OK:
-      return "OK";
-    case grpc::StatusCode::CANCELLED:
-      return "CANCELLED";
-    case grpc::StatusCode::UNKNOWN:
-      return "UNKNOWN";
-    case grpc::StatusCode::INVALID_ARGUMENT:
-      return "INVALID_ARGUMENT";
-    case grpc::StatusCode::DEADLINE_EXCEEDED:
-      return "DEADLINE_EXCEEDED";
-    case grpc::StatusCode::NOT_FOUND:
-      return "NOT_FOUND";
-    case grpc::StatusCode::ALREADY_EXISTS:
-      return "ALREADY_EXISTS";
-    case grpc::StatusCode::PERMISSION_DENIED:
-      return "PERMISSION_DENIED";
-    case grpc::StatusCode::RESOURCE_EXHAUSTED:
-      return "RESOURCE_EXHAUSTED";
-    case grpc::StatusCode::FAILED_PRECONDITION:
-      return "FAILED_PRECONDITION";
-    case grpc::StatusCode::ABORTED:
-      return "ABORTED";
-    case grpc::StatusCode::OUT_OF_RANGE:
-      return "OUT_OF_RANGE";
-    case grpc::StatusCode::UNIMPLEMENTED:
-      return "UNIMPLEMENTED";
-    case grpc::StatusCode::INTERNAL:
-      return "INTERNAL";
-    case grpc::StatusCode::UNAVAILABLE:
-      return "UNAVAILABLE";
-    case grpc::StatusCode::DATA_LOSS:
-      return "DATA_LOSS";
-    case grpc::StatusCode::UNAUTHENTICATED:
-      return "UNAUTHENTICATED";
-    default:
-      return "UNRECOGNISED";
-  }
-}
-
 // True when the call succeeded; otherwise says which call failed and why.
 bool Succeeded(const char* call, const grpc::Status& status) {
   if (status.ok()) return true;
-  std::fprintf(stderr, "%s failed: %s (code %d): %s\n", call, CodeName(status.error_code()),
+  std::fprintf(stderr, "%s failed: %s (code %d): %s\n", call, crm::StatusCodeName(status.error_code()).c_str(),
                static_cast<int>(status.error_code()), status.error_message().c_str());
   return false;
 }
