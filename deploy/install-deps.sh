@@ -23,8 +23,14 @@ debian_packages=(
   # Boost.Math for log-gamma/beta and the hypergeometric function of the BG/NBD
   # expectation.
   libnlopt-dev libboost-dev
-  # CLI11: command-line flags of crm-server (GNU-style --data-dir names, --help).
+  # CLI11: command-line flags of crm-server, crm-scheduler and crmctl (GNU-style
+  # --data-dir names, nested subcommands, --help).
   libcli11-dev
+  # yaml-cpp: crmctl reads campaign definitions written as YAML (or JSON).
+  libyaml-cpp-dev
+  # Headless Chromium renders crmctl's HTML report in its test (screenshot + DOM);
+  # DejaVu gives it a font to draw the chart labels with.
+  chromium fonts-dejavu-core
   # Tests and benchmarks.
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   # Other-language gRPC client for end-to-end tests (Node comes below).
