@@ -31,6 +31,8 @@ int main(int argc, char** argv) {
   RegisterTenantCommands(app, context);
   RegisterKeyCommands(app, context);
   RegisterResourceCommands(app, context);
+  RegisterImportCommands(app, context);
+  RegisterExportCommands(app, context);
   RegisterAnalysisCommands(app, context);
   RegisterCampaignCommands(app, context);
 
