@@ -35,6 +35,7 @@ int main(int argc, char** argv) {
   RegisterExportCommands(app, context);
   RegisterAnalysisCommands(app, context);
   RegisterCampaignCommands(app, context);
+  RegisterDemoCommands(app, context);
 
   try {
     app.parse(argc, argv);
