@@ -36,6 +36,7 @@ int main(int argc, char** argv) {
   RegisterAnalysisCommands(app, context);
   RegisterCampaignCommands(app, context);
   RegisterDemoCommands(app, context);
+  RegisterReportCommands(app, context);
 
   try {
     app.parse(argc, argv);
