@@ -35,6 +35,12 @@ for _ in $(seq 1 600); do
   kill -0 "$server" 2>/dev/null || break
   sleep 0.1
 done
+# The key files are written just before the server starts listening: wait for the port.
+for _ in $(seq 1 300); do
+  (exec 3<>"/dev/tcp/${address%:*}/${address##*:}") 2>/dev/null && break
+  kill -0 "$server" 2>/dev/null || break
+  sleep 0.1
+done
 if [[ -s var/demo-tenant.key ]] && kill -0 "$server" 2>/dev/null; then
   # Progress on stderr, what was seeded on stdout. The key goes by file, not on the
   # command line. Idempotent: on a re-run it reports the tenant already seeded.
