@@ -44,7 +44,9 @@ std::string Px(double value) {
   std::string text = absl::StrFormat("%.2f", value);
   while (text.back() == '0') text.pop_back();
   if (text.back() == '.') text.pop_back();
-  if (text == "-0") text = "0";
+  // Returning a literal rather than assigning it also keeps GCC 12's -Wrestrict
+  // false positive (bug 105329) out of the sanitizer build.
+  if (text == "-0") return "0";
   return text;
 }
 
