@@ -100,7 +100,8 @@ std::string FormatCompact(double value) {
   }
   const int decimals = magnitude >= 100 ? 0 : magnitude >= 10 ? 1 : 2;
   std::string text = TrimZeros(absl::StrFormat("%.*f", decimals, value));
-  if (text == "-0") text = "0";
+  // A literal return, not an assignment: see Px() in svg_canvas.cc (GCC bug 105329).
+  if (text == "-0") return "0";
   return text;
 }
 
